@@ -1,0 +1,31 @@
+#pragma once
+// The command line: the CLI11 tree with the global flags of DESIGN §2, one file per command in
+// src/cli/, and the one top-level catch that turns errors into exit codes.
+
+#include <functional>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
+#include <looppost/cli/session.hpp>
+#include <looppost/core/context.hpp>
+#include <looppost/core/errors.hpp>
+
+namespace looppost::cli {
+
+/// What the chosen command does once parsing succeeded.
+using Action = std::function<Exit(Session&)>;
+
+/// Each command file adds its subcommand(s) and, when one is chosen, sets `action`.
+void add_app_command(CLI::App& app, Action& action);
+void add_config_command(CLI::App& app, Action& action);
+void add_doctor_command(CLI::App& app, Action& action);
+
+/// The whole command tree, with the global options bound to `globals`. Used by run() and by
+/// the test that checks the man page and completions against it.
+std::unique_ptr<CLI::App> make_app(core::GlobalOptions& globals, Action& action);
+
+/// Parses, runs the command, and returns the process exit code.
+int run(int argc, char** argv);
+
+} // namespace looppost::cli

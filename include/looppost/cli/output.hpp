@@ -1,0 +1,45 @@
+#pragma once
+// All stdout goes through Output: one JSON document under --json, aligned text otherwise.
+// Errors are one line on stderr ("looppost: error: …") and, under --json, an error object on
+// stdout (DESIGN §2).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <looppost/core/errors.hpp>
+
+namespace looppost::cli {
+
+class Output {
+public:
+    Output(bool json, bool quiet, bool color);
+
+    bool json() const { return m_json; }
+    bool color() const { return m_color; }
+
+    /// The command's one JSON document.
+    void document(const nlohmann::json& doc) const;
+    /// A line of human output on stdout.
+    void line(std::string_view text) const;
+    /// Rows as aligned columns; the first row is the header.
+    void table(const std::vector<std::vector<std::string>>& rows) const;
+    /// A note for the human on stderr (suppressed by -q and under --json).
+    void note(std::string_view text) const;
+    /// A warning on stderr (always shown).
+    void warning(std::string_view text) const;
+    /// Reports an error: stderr line, and the JSON error object under --json.
+    void error(const Error& e) const;
+
+    /// `text` in bold/green/red when colours are on (a TTY and no NO_COLOR).
+    std::string paint(std::string_view text, std::string_view sgr) const;
+
+private:
+    bool m_json;
+    bool m_quiet;
+    bool m_color;
+};
+
+} // namespace looppost::cli

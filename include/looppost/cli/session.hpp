@@ -1,0 +1,37 @@
+#pragma once
+// What a command works with: the Context, the output, and the database and vault, each opened
+// only when the command first asks for it.
+
+#include <memory>
+
+#include <looppost/cli/output.hpp>
+#include <looppost/core/context.hpp>
+#include <looppost/store/db.hpp>
+#include <looppost/vault/vault.hpp>
+
+namespace looppost::cli {
+
+class Session {
+public:
+    Session(core::Context& ctx, Output& out);
+
+    core::Context& ctx() { return m_ctx; }
+    Output& out() { return m_out; }
+
+    /// Creates the folders and opens (migrating) the database on first use.
+    store::Db& db();
+    /// Opens the vault on first use (creating the key file for a new store).
+    const vault::Vault& vault();
+
+private:
+    core::Context& m_ctx;
+    Output& m_out;
+    std::unique_ptr<store::Db> m_db;
+    std::unique_ptr<vault::Vault> m_vault;
+};
+
+/// Opens the vault of `db` the way every command does: the key_mode setting decides the mode of
+/// a new store; the passphrase comes from LOOPPOST_PASSPHRASE_FILE or the terminal.
+vault::Vault open_vault(core::Context& ctx, store::Db& db);
+
+} // namespace looppost::cli

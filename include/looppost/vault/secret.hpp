@@ -1,0 +1,44 @@
+#pragma once
+// Secret: a buffer for tokens, client secrets and keys. Wiped on destruction, never copied by
+// accident, and impossible to print: there is no operator<<, no fmt formatter and no to_json.
+
+#include <cstddef>
+#include <iosfwd>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace looppost::vault {
+
+class Secret {
+public:
+    Secret() = default;
+    explicit Secret(std::string_view value);
+    ~Secret();
+    Secret(Secret&& o) noexcept;
+    Secret& operator=(Secret&& o) noexcept;
+    Secret(const Secret&) = delete;
+    Secret& operator=(const Secret&) = delete;
+
+    /// The bytes, for the one place that must send them (an HTTP body, a cipher).
+    std::string_view reveal() const { return {m_data, m_size}; }
+    bool empty() const { return m_size == 0; }
+    std::size_t size() const { return m_size; }
+    bool operator==(const Secret& o) const;
+
+private:
+    void wipe();
+    char* m_data = nullptr;
+    std::size_t m_size = 0;
+};
+
+// Printing a Secret is a compile error.
+template <class Stream> Stream& operator<<(Stream&, const Secret&) = delete;
+
+} // namespace looppost::vault
+
+template <> struct fmt::formatter<looppost::vault::Secret> {
+    // Deliberately unusable: formatting a Secret fails to compile.
+    template <class Ctx> constexpr auto parse(Ctx&) = delete;
+    template <class Ctx> auto format(const looppost::vault::Secret&, Ctx&) = delete;
+};

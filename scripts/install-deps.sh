@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages looppost needs to build, test and run, when any is missing.
+# As root it runs apt-get; otherwise it prints the one apt-get line to run and fails.
+set -euo pipefail
+
+build=(cmake g++ make pkg-config ca-certificates)
+libs=(libcli11-dev libsqlite3-dev libsqlitecpp-dev libcurl4-openssl-dev nlohmann-json3-dev
+      libsodium-dev libfmt-dev doctest-dev libcpp-httplib-dev)
+tools=(groff-base sqlite3)   # man page lint in the tests; the reference in the start-up benchmark
+
+packages=("${build[@]}" "${libs[@]}" "${tools[@]}")
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(hyperfine)
+fi
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "install-deps: no dpkg here; install the equivalents of: ${packages[*]}" >&2
+  exit 1
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing Debian packages; run:" >&2
+  echo "  sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+apt-get install -y -q --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,131 @@
+#include <looppost/cli/app.hpp>
+
+#include <cstdio>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <looppost/core/log.hpp>
+#include <looppost/net/curl_client.hpp>
+#include <looppost/util/strings.hpp>
+#include <looppost/version.hpp>
+
+namespace looppost::cli {
+
+std::unique_ptr<CLI::App> make_app(core::GlobalOptions& g, Action& action) {
+    auto app = std::make_unique<CLI::App>(
+        "looppost: schedule and publish TikTok videos and photo carousels from a terminal, cron "
+        "and shell scripts",
+        "looppost");
+    // Global flags are accepted before or after the command.
+    app->fallthrough();
+    app->set_version_flag("--version", fmt::format("looppost {}", k_version),
+                          "print the version and exit");
+    app->add_flag("--json", g.json, "print one JSON document on stdout");
+    app->add_flag("-v,--verbose", g.verbose, "log what happens (HTTP included, secrets redacted) on stderr");
+    app->add_flag("-q,--quiet", g.quiet, "print only what a human must act on");
+    app->add_option("--home", g.home, "keep everything under DIR (same as LOOPPOST_HOME)")
+        ->type_name("DIR");
+    app->add_option("--account", g.account, "the account to act on (default: the default account)")
+        ->type_name("NAME");
+    app->require_subcommand(1);
+
+    add_app_command(*app, action);
+    add_config_command(*app, action);
+    add_doctor_command(*app, action);
+    return app;
+}
+
+namespace {
+
+std::vector<std::string> subcommand_names(const CLI::App& app) {
+    std::vector<std::string> names;
+    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+        names.push_back(sub->get_name());
+    }
+    return names;
+}
+
+// CLI11's messages, in looppost's one-line style.
+std::string usage_message(const CLI::ParseError& e, const CLI::App& app) {
+    std::string msg = e.what();
+    // A word where a command was expected: name it and suggest the nearest command.
+    const CLI::App* level = &app;
+    while (!level->get_subcommands().empty()) {
+        level = level->get_subcommands().front();
+    }
+    auto rest = level->remaining();
+    if (rest.empty()) {
+        rest = app.remaining(); // words fall through to the top
+    }
+    if (!rest.empty() && !rest.front().empty() && rest.front()[0] != '-' &&
+        !level->get_subcommands([](const CLI::App*) { return true; }).empty()) {
+        std::string where = level == &app ? "looppost" : "looppost " + level->get_name();
+        return fmt::format("unknown command \"{}\" for {}{}; run {} --help", rest.front(), where,
+                           util::did_you_mean(rest.front(), subcommand_names(*level)), where);
+    }
+    auto subs = level->get_subcommands([](const CLI::App*) { return true; });
+    if (rest.empty() && dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && !subs.empty() &&
+        msg.find("subcommand") != std::string::npos) {
+        std::string where = level == &app ? "looppost" : "looppost " + level->get_name();
+        return fmt::format("{} needs a command: {}; run {} --help", where,
+                           util::join(subcommand_names(*level), ", "), where);
+    }
+    if (!msg.empty()) {
+        msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
+    }
+    return msg;
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+    // Everything looppost creates is private to the user: database, WAL, key, logs, media.
+    ::umask(077);
+
+    core::GlobalOptions globals;
+    Action action;
+    std::unique_ptr<CLI::App> app;
+    try {
+        app = make_app(globals, action);
+        app->parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return app->exit(e); // --help, --version
+    } catch (const CLI::ParseError& e) {
+        Output out(globals.json, globals.quiet, false);
+        out.error(UsageError(usage_message(e, *app)));
+        return static_cast<int>(Exit::usage);
+    } catch (const Error& e) {
+        Output out(globals.json, globals.quiet, false);
+        out.error(e);
+        return static_cast<int>(e.exit());
+    }
+
+    auto env = core::process_env();
+    bool color = !globals.json && ::isatty(1) == 1 && !env("NO_COLOR");
+    Output out(globals.json, globals.quiet, color);
+    if (globals.verbose > 0) {
+        core::log::enable(true, std::nullopt);
+    }
+    if (auto f = env("LOOPPOST_LOG_FILE")) {
+        core::log::enable(false, std::filesystem::path(*f));
+    }
+    core::SystemClock clock;
+    core::SodiumRandom random;
+    try {
+        core::Context ctx(globals, env, clock, random, [](const core::Settings& s) {
+            return net::make_curl_client(net::curl_options(s));
+        });
+        Session session(ctx, out);
+        return static_cast<int>(action(session));
+    } catch (const Error& e) {
+        out.error(e);
+        return static_cast<int>(e.exit());
+    } catch (const std::exception& e) {
+        out.error(Fatal(fmt::format("unexpected error: {}", e.what())));
+        return static_cast<int>(Exit::failed);
+    }
+}
+
+} // namespace looppost::cli

@@ -1,0 +1,38 @@
+#include <looppost/cli/session.hpp>
+
+#include <looppost/core/log.hpp>
+
+namespace looppost::cli {
+
+Session::Session(core::Context& ctx, Output& out) : m_ctx(ctx), m_out(out) {
+    m_ctx.set_stored_settings(
+        [this](std::string_view name) { return db().setting_get(name); });
+}
+
+store::Db& Session::db() {
+    if (!m_db) {
+        m_ctx.paths().ensure();
+        m_db = store::Db::open(m_ctx.paths().db_file());
+        auto log_file = m_ctx.settings().get_string("log_file");
+        if (!log_file.empty()) {
+            core::log::enable(false, std::filesystem::path(log_file));
+        }
+    }
+    return *m_db;
+}
+
+const vault::Vault& Session::vault() {
+    if (!m_vault) {
+        m_vault = std::make_unique<vault::Vault>(open_vault(m_ctx, db()));
+    }
+    return *m_vault;
+}
+
+vault::Vault open_vault(core::Context& ctx, store::Db& db) {
+    auto mode = ctx.settings().get_string("key_mode") == "passphrase" ? vault::KeyMode::passphrase
+                                                                      : vault::KeyMode::file;
+    auto source = vault::env_passphrase_source(ctx.env());
+    return vault::Vault::open(ctx.paths(), db, mode, *source);
+}
+
+} // namespace looppost::cli

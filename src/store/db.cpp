@@ -1,0 +1,270 @@
+#include <looppost/store/db.hpp>
+
+#include <cerrno>
+#include <ctime>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
+#include <looppost/core/errors.hpp>
+#include <looppost/store/migrations.hpp>
+#include <looppost/util/fs.hpp>
+#include <looppost/util/strings.hpp>
+
+namespace looppost::store {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+Error newer_schema(const fs::path& file, int found) {
+    return Error(Exit::config_missing,
+                 fmt::format("database \"{}\" was written by a newer looppost (schema {}, this one "
+                             "knows {}); upgrade looppost",
+                             file.string(), found, Db::latest_version()));
+}
+
+void create_private_file(const fs::path& file) {
+    fs::path dir = file.parent_path();
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+        throw Error(Exit::config_missing,
+                    fmt::format("cannot write in \"{}\": {}", dir.string(), util::errno_message(errno)));
+    }
+    util::Fd fd(::open(file.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600));
+    if (!fd && errno != EEXIST) {
+        throw Error(Exit::config_missing, fmt::format("cannot create \"{}\": {}", file.string(),
+                                                      util::errno_message(errno)));
+    }
+}
+
+} // namespace
+
+std::optional<int> peek_user_version(const fs::path& file) {
+    util::Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        return std::nullopt;
+    }
+    unsigned char header[100];
+    if (::read(fd.get(), header, sizeof header) != static_cast<ssize_t>(sizeof header) ||
+        std::string_view(reinterpret_cast<char*>(header), 16) != std::string_view("SQLite format 3\0", 16)) {
+        return std::nullopt;
+    }
+    // The header stores user_version big-endian at offset 60.
+    return static_cast<int>((std::uint32_t{header[60]} << 24) | (std::uint32_t{header[61]} << 16) |
+                            (std::uint32_t{header[62]} << 8) | std::uint32_t{header[63]});
+}
+
+Db::Db(fs::path file, std::unique_ptr<SQLite::Database> db)
+    : m_file(std::move(file)), m_db(std::move(db)) {}
+
+Db::~Db() = default;
+
+int Db::latest_version() { return static_cast<int>(migrations().size()); }
+
+std::unique_ptr<Db> Db::open(const fs::path& file) { return open_at_version(file, latest_version()); }
+
+std::unique_ptr<Db> Db::open_at_version(const fs::path& file, int version) {
+    if (auto v = peek_user_version(file); v && *v > latest_version()) {
+        throw newer_schema(file, *v);
+    }
+    if (::access(file.c_str(), F_OK) != 0) {
+        create_private_file(file);
+    } else if (::access(file.c_str(), R_OK | W_OK) != 0) {
+        throw Error(Exit::config_missing, fmt::format("cannot write \"{}\": {}", file.string(),
+                                                      util::errno_message(errno)));
+    }
+    std::unique_ptr<SQLite::Database> sql;
+    try {
+        sql = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READWRITE);
+        sql->exec("PRAGMA busy_timeout = 10000");
+        // Durable commits: a publish_id stored is a publish_id kept (DESIGN §5, I1).
+        sql->exec("PRAGMA journal_mode = WAL");
+        sql->exec("PRAGMA synchronous = FULL");
+        sql->exec("PRAGMA foreign_keys = ON");
+        sql->exec("PRAGMA secure_delete = ON");
+    } catch (const SQLite::Exception& e) {
+        throw Error(Exit::config_missing,
+                    fmt::format("cannot open database \"{}\": {}", file.string(), e.what()));
+    }
+    std::unique_ptr<Db> db(new Db(file, std::move(sql)));
+    db->migrate(version);
+    return db;
+}
+
+int Db::schema_version() const {
+    return m_db->execAndGet("PRAGMA user_version").getInt();
+}
+
+void Db::transaction(const std::function<void()>& f) {
+    m_db->exec("BEGIN IMMEDIATE");
+    try {
+        f();
+        m_db->exec("COMMIT");
+    } catch (...) {
+        try {
+            m_db->exec("ROLLBACK");
+        } catch (const SQLite::Exception&) {
+            // The original error is the one worth reporting.
+        }
+        throw;
+    }
+}
+
+void Db::migrate(int target) {
+    int current = schema_version();
+    if (current > latest_version()) {
+        throw newer_schema(m_file, current);
+    }
+    for (const auto& m : migrations()) {
+        if (m.version <= current || m.version > target) {
+            continue;
+        }
+        try {
+            transaction([&] {
+                // Another process may have migrated while we waited for the write lock.
+                if (schema_version() >= m.version) {
+                    return;
+                }
+                m_db->exec(std::string(m.sql));
+                m_db->exec(fmt::format("PRAGMA user_version = {}", m.version));
+            });
+        } catch (const SQLite::Exception& e) {
+            throw Fatal(fmt::format("migration {} ({}) of \"{}\" failed: {}", m.version,
+                                    m.description, m_file.string(), e.what()));
+        }
+    }
+}
+
+std::optional<Blob> Db::meta_get(std::string_view key) const {
+    SQLite::Statement q(*m_db, "SELECT value FROM meta WHERE key = ?");
+    q.bind(1, std::string(key));
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    auto col = q.getColumn(0);
+    const auto* p = static_cast<const unsigned char*>(col.getBlob());
+    return Blob(p, p + col.getBytes());
+}
+
+void Db::meta_put(std::string_view key, const Blob& value) {
+    SQLite::Statement q(*m_db, "INSERT INTO meta (key, value) VALUES (?, ?) "
+                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    q.bind(1, std::string(key));
+    q.bind(2, value.data(), static_cast<int>(value.size()));
+    q.exec();
+}
+
+std::optional<std::string> Db::setting_get(std::string_view name) const {
+    SQLite::Statement q(*m_db, "SELECT value FROM settings WHERE name = ?");
+    q.bind(1, std::string(name));
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return q.getColumn(0).getString();
+}
+
+void Db::setting_set(std::string_view name, std::string_view value) {
+    SQLite::Statement q(*m_db, "INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?) "
+                               "ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
+                               "updated_at = excluded.updated_at");
+    q.bind(1, std::string(name));
+    q.bind(2, std::string(value));
+    q.bind(3, unix_now());
+    q.exec();
+}
+
+bool Db::setting_unset(std::string_view name) {
+    SQLite::Statement q(*m_db, "DELETE FROM settings WHERE name = ?");
+    q.bind(1, std::string(name));
+    return q.exec() > 0;
+}
+
+std::map<std::string, std::string> Db::settings_all() const {
+    std::map<std::string, std::string> out;
+    SQLite::Statement q(*m_db, "SELECT name, value FROM settings");
+    while (q.executeStep()) {
+        out[q.getColumn(0).getString()] = q.getColumn(1).getString();
+    }
+    return out;
+}
+
+std::optional<AppRow> Db::app_get() const {
+    SQLite::Statement q(*m_db,
+                        "SELECT client_key, client_secret, scopes, updated_at FROM app WHERE id = 1");
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    AppRow a;
+    a.client_key = q.getColumn(0).getString();
+    auto secret = q.getColumn(1);
+    const auto* p = static_cast<const unsigned char*>(secret.getBlob());
+    a.client_secret_sealed.assign(p, p + secret.getBytes());
+    std::string scopes = q.getColumn(2).getString();
+    if (!scopes.empty()) {
+        a.scopes = util::split(scopes, ',');
+    }
+    a.updated_at = q.getColumn(3).getInt64();
+    return a;
+}
+
+void Db::app_put(const AppRow& app) {
+    SQLite::Statement q(*m_db,
+                        "INSERT INTO app (id, client_key, client_secret, scopes, updated_at) "
+                        "VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                        "client_key = excluded.client_key, client_secret = excluded.client_secret, "
+                        "scopes = excluded.scopes, updated_at = excluded.updated_at");
+    q.bind(1, app.client_key);
+    q.bind(2, app.client_secret_sealed.data(), static_cast<int>(app.client_secret_sealed.size()));
+    q.bind(3, util::join(app.scopes, ","));
+    q.bind(4, app.updated_at != 0 ? app.updated_at : unix_now());
+    q.exec();
+}
+
+void Db::event_add(std::string_view kind, std::string_view detail,
+                   std::optional<std::int64_t> account_id, std::optional<std::int64_t> post_id) {
+    SQLite::Statement q(*m_db, "INSERT INTO events (at, account_id, post_id, kind, detail) "
+                               "VALUES (?, ?, ?, ?, ?)");
+    q.bind(1, unix_now());
+    if (account_id) {
+        q.bind(2, *account_id);
+    }
+    if (post_id) {
+        q.bind(3, *post_id);
+    }
+    q.bind(4, std::string(kind));
+    q.bind(5, std::string(detail));
+    q.exec();
+}
+
+std::vector<EventRow> Db::events(std::size_t limit) const {
+    std::vector<EventRow> out;
+    SQLite::Statement q(*m_db, "SELECT id, at, account_id, post_id, kind, detail FROM events "
+                               "ORDER BY id DESC LIMIT ?");
+    q.bind(1, static_cast<std::int64_t>(limit));
+    while (q.executeStep()) {
+        EventRow e;
+        e.id = q.getColumn(0).getInt64();
+        e.at = q.getColumn(1).getInt64();
+        if (!q.getColumn(2).isNull()) e.account_id = q.getColumn(2).getInt64();
+        if (!q.getColumn(3).isNull()) e.post_id = q.getColumn(3).getInt64();
+        e.kind = q.getColumn(4).getString();
+        e.detail = q.getColumn(5).getString();
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+std::string Db::quick_check() const {
+    std::string out;
+    SQLite::Statement q(*m_db, "PRAGMA quick_check");
+    while (q.executeStep()) {
+        if (!out.empty()) out += "; ";
+        out += q.getColumn(0).getString();
+    }
+    return out;
+}
+
+} // namespace looppost::store

@@ -1,0 +1,66 @@
+#include <looppost/store/migrations.hpp>
+
+namespace looppost::store {
+
+// Never edit a shipped migration: append a new one.
+const std::vector<Migration>& migrations() {
+    static const std::vector<Migration> all = {
+        {1, "meta, settings and the app", R"sql(
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE settings (
+    name       TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE app (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    client_key    TEXT NOT NULL,
+    client_secret BLOB NOT NULL,   -- sealed, associated data "app/1/client_secret"
+    scopes        TEXT NOT NULL,   -- comma-separated, as approved for the app
+    updated_at    INTEGER NOT NULL
+) STRICT;
+)sql"},
+        {2, "accounts and the event trail", R"sql(
+CREATE TABLE accounts (
+    id                  INTEGER PRIMARY KEY,
+    name                TEXT NOT NULL UNIQUE,
+    open_id             TEXT NOT NULL UNIQUE,
+    display_name        TEXT,
+    username            TEXT,
+    scopes              TEXT NOT NULL DEFAULT '',   -- as granted by TikTok
+    access_token        BLOB,                       -- sealed
+    access_expires_at   INTEGER,
+    refresh_token       BLOB,                       -- sealed
+    refresh_expires_at  INTEGER,
+    time_zone           TEXT,
+    mode                TEXT NOT NULL DEFAULT 'inbox' CHECK (mode IN ('inbox', 'direct')),
+    state               TEXT NOT NULL DEFAULT 'active'
+                        CHECK (state IN ('active', 'reauth_required', 'paused')),
+    is_default          INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1)),
+    refresh_lease_owner TEXT,
+    refresh_lease_until INTEGER,
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX accounts_one_default ON accounts (is_default) WHERE is_default = 1;
+
+CREATE TABLE events (
+    id         INTEGER PRIMARY KEY,
+    at         INTEGER NOT NULL,
+    account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+    post_id    INTEGER,
+    kind       TEXT NOT NULL,
+    detail     TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX events_by_account ON events (account_id, at);
+)sql"},
+    };
+    return all;
+}
+
+} // namespace looppost::store

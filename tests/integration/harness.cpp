@@ -1,0 +1,298 @@
+#include "harness.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <poll.h>
+#include <spawn.h>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+extern char** environ;
+
+namespace harness {
+namespace fs = std::filesystem;
+using namespace std::chrono;
+
+TempDir::TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "looppost-test-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) {
+        throw std::runtime_error("mkdtemp failed");
+    }
+    m_path = tmpl;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    // Tests may leave read-only folders behind (permission tests): make them removable first.
+    for (auto it = fs::recursive_directory_iterator(m_path, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
+        fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+    }
+    fs::permissions(m_path, fs::perms::owner_all, fs::perm_options::add, ec);
+    fs::remove_all(m_path, ec);
+}
+
+nlohmann::json RunResult::json() const {
+    try {
+        return nlohmann::json::parse(out);
+    } catch (const std::exception& e) {
+        throw std::runtime_error("stdout is not JSON (" + std::string(e.what()) + "): " + out +
+                                 "\nstderr: " + err);
+    }
+}
+
+namespace {
+
+std::vector<std::string> make_env(const Env& extra) {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; *e != nullptr; ++e) {
+        std::string kv = *e;
+        auto eq = kv.find('=');
+        if (eq != std::string::npos) {
+            env[kv.substr(0, eq)] = kv.substr(eq + 1);
+        }
+    }
+    for (const auto& [k, v] : extra) {
+        if (v == k_unset) {
+            env.erase(k);
+        } else {
+            env[k] = v;
+        }
+    }
+    std::vector<std::string> out;
+    for (const auto& [k, v] : env) {
+        out.push_back(k + "=" + v);
+    }
+    return out;
+}
+
+struct Pipe {
+    int fd[2] = {-1, -1};
+    Pipe() {
+        if (pipe2(fd, O_CLOEXEC) != 0) {
+            throw std::runtime_error("pipe failed");
+        }
+    }
+    ~Pipe() { close_both(); }
+    void close_read() { close_fd(0); }
+    void close_write() { close_fd(1); }
+    void close_both() { close_fd(0), close_fd(1); }
+    void close_fd(int i) {
+        if (fd[i] >= 0) {
+            ::close(fd[i]);
+            fd[i] = -1;
+        }
+    }
+};
+
+pid_t spawn(const std::string& program, const std::vector<std::string>& args, const Env& env_extra,
+            int in_fd, int out_fd, int err_fd) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
+    posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+    posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+    std::vector<std::string> argv_s{program};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    auto env_s = make_env(env_extra);
+    std::vector<char*> envp;
+    for (auto& e : env_s) {
+        envp.push_back(e.data());
+    }
+    envp.push_back(nullptr);
+    pid_t pid = -1;
+    int rc = posix_spawn(&pid, program.c_str(), &fa, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+        throw std::runtime_error("cannot start " + program + ": " + std::strerror(rc));
+    }
+    return pid;
+}
+
+int wait_exit(pid_t pid) {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status)) {
+        return WEXITSTATUS(status);
+    }
+    return 128 + WTERMSIG(status);
+}
+
+} // namespace
+
+RunResult run_program(const std::string& program, const std::vector<std::string>& args,
+                      const Env& env, const std::string& input, seconds timeout) {
+    Pipe in, out, err;
+    pid_t pid = spawn(program, args, env, in.fd[0], out.fd[1], err.fd[1]);
+    in.close_read();
+    out.close_write();
+    err.close_write();
+
+    RunResult r;
+    size_t written = 0;
+    if (input.empty()) {
+        in.close_write();
+    } else {
+        fcntl(in.fd[1], F_SETFL, O_NONBLOCK);
+    }
+    auto deadline = steady_clock::now() + timeout;
+    bool out_open = true, err_open = true;
+    while (out_open || err_open) {
+        auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
+        if (left <= 0) {
+            kill(pid, SIGKILL);
+            wait_exit(pid);
+            throw std::runtime_error(program + " did not finish in time; stderr: " + r.err);
+        }
+        pollfd fds[3] = {{out.fd[0], POLLIN, 0}, {err.fd[0], POLLIN, 0}, {in.fd[1], POLLOUT, 0}};
+        int nfds = in.fd[1] >= 0 ? 3 : 2;
+        if (!out_open) fds[0].fd = -1;
+        if (!err_open) fds[1].fd = -1;
+        if (poll(fds, nfds, static_cast<int>(std::min<long long>(left, 1000))) < 0) {
+            if (errno == EINTR) continue;
+            throw std::runtime_error("poll failed");
+        }
+        char buf[65536];
+        for (int i = 0; i < 2; ++i) {
+            if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+                ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+                if (n > 0) {
+                    (i == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
+                } else {
+                    (i == 0 ? out_open : err_open) = false;
+                }
+            }
+        }
+        if (nfds == 3 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
+            ssize_t n = ::write(in.fd[1], input.data() + written, input.size() - written);
+            if (n > 0) written += static_cast<size_t>(n);
+            if (n < 0 || written == input.size()) in.close_write();
+        }
+    }
+    in.close_write();
+    r.exit_code = wait_exit(pid);
+    return r;
+}
+
+Sandbox::Sandbox(std::vector<std::string> extra_args) {
+    std::vector<std::string> args{"--port", "0"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    Pipe out;
+    int devnull = ::open(getenv("SANDBOX_LOG") ? getenv("SANDBOX_LOG") : "/dev/null",
+                         O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    int in_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    m_pid = spawn(SANDBOX_BIN, args, {}, in_fd, out.fd[1], devnull);
+    ::close(devnull);
+    ::close(in_fd);
+    out.close_write();
+    std::string line;
+    auto deadline = steady_clock::now() + seconds(15);
+    while (line.find('\n') == std::string::npos) {
+        auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
+        pollfd p{out.fd[0], POLLIN, 0};
+        if (left <= 0 || poll(&p, 1, static_cast<int>(left)) <= 0) {
+            kill(m_pid, SIGKILL);
+            wait_exit(m_pid);
+            throw std::runtime_error("looppost-sandbox did not print LISTENING in time");
+        }
+        char c[256];
+        ssize_t n = ::read(out.fd[0], c, sizeof c);
+        if (n <= 0) {
+            wait_exit(m_pid);
+            throw std::runtime_error("looppost-sandbox exited before LISTENING: " + line);
+        }
+        line.append(c, static_cast<size_t>(n));
+    }
+    if (line.rfind("LISTENING ", 0) != 0) {
+        throw std::runtime_error("unexpected first line from looppost-sandbox: " + line);
+    }
+    m_port = std::stoi(line.substr(10));
+}
+
+Sandbox::~Sandbox() {
+    if (m_pid > 0) {
+        kill(m_pid, SIGTERM);
+        wait_exit(m_pid);
+    }
+}
+
+std::string Sandbox::base_url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+
+namespace {
+nlohmann::json check(const httplib::Result& res, const std::string& what) {
+    if (!res) {
+        throw std::runtime_error(what + ": " + httplib::to_string(res.error()));
+    }
+    if (res->status < 200 || res->status > 299) {
+        throw std::runtime_error(what + ": HTTP " + std::to_string(res->status) + " " + res->body);
+    }
+    return res->body.empty() ? nlohmann::json::object() : nlohmann::json::parse(res->body);
+}
+} // namespace
+
+nlohmann::json Sandbox::get(const std::string& admin_path) const {
+    httplib::Client c("127.0.0.1", m_port);
+    c.set_read_timeout(10);
+    return check(c.Get(("/_sandbox/" + admin_path).c_str()), "GET " + admin_path);
+}
+
+nlohmann::json Sandbox::post(const std::string& admin_path, const nlohmann::json& body) const {
+    httplib::Client c("127.0.0.1", m_port);
+    c.set_read_timeout(10);
+    return check(c.Post(("/_sandbox/" + admin_path).c_str(), body.dump(), "application/json"),
+                 "POST " + admin_path);
+}
+
+nlohmann::json Sandbox::del(const std::string& admin_path) const {
+    httplib::Client c("127.0.0.1", m_port);
+    c.set_read_timeout(10);
+    return check(c.Delete(("/_sandbox/" + admin_path).c_str()), "DELETE " + admin_path);
+}
+
+Home::Home(const Sandbox* sandbox) : m_sandbox(sandbox) {}
+
+Env Home::env() const {
+    Env e{{"LOOPPOST_HOME", path().string()},
+          {"HOME", path().string()},
+          {"NO_COLOR", "1"},
+          {"LOOPPOST_CLIENT_KEY", k_unset},
+          {"LOOPPOST_CLIENT_SECRET", k_unset},
+          {"LOOPPOST_PASSPHRASE_FILE", k_unset},
+          {"LOOPPOST_KEY_MODE", k_unset},
+          {"LOOPPOST_API_BASE", k_unset},
+          {"LOOPPOST_AUTH_BASE", k_unset}};
+    if (m_sandbox != nullptr) {
+        e["LOOPPOST_API_BASE"] = m_sandbox->base_url();
+        e["LOOPPOST_AUTH_BASE"] = m_sandbox->base_url();
+    }
+    return e;
+}
+
+RunResult Home::looppost(const std::vector<std::string>& args, const std::string& input,
+                         const Env& extra) const {
+    Env e = env();
+    for (const auto& [k, v] : extra) {
+        e[k] = v;
+    }
+    return run_program(LOOPPOST_BIN, args, e, input);
+}
+
+std::string read_file(const fs::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+} // namespace harness

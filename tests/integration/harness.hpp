@@ -1,0 +1,87 @@
+#pragma once
+// The integration harness: runs the real looppost binary with a temporary LOOPPOST_HOME against a
+// real looppost-sandbox on 127.0.0.1, and reads their machine-readable output.
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace harness {
+
+using Env = std::map<std::string, std::string>;
+
+/// A fresh directory under $TMPDIR, removed (recursively) on destruction.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return m_path; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+struct RunResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+    /// stdout parsed as one JSON document; throws when it is not.
+    nlohmann::json json() const;
+};
+
+/// Runs `program args…` with the current environment plus `env` (a value "\x01unset" removes a
+/// variable), feeds `input` on stdin and waits at most `timeout`; the child is killed after that.
+RunResult run_program(const std::string& program, const std::vector<std::string>& args,
+                      const Env& env = {}, const std::string& input = {},
+                      std::chrono::seconds timeout = std::chrono::seconds(60));
+
+inline constexpr const char* k_unset = "\x01unset";
+
+/// A looppost-sandbox process on a free port. Killed on destruction.
+class Sandbox {
+public:
+    explicit Sandbox(std::vector<std::string> extra_args = {});
+    ~Sandbox();
+    Sandbox(const Sandbox&) = delete;
+    Sandbox& operator=(const Sandbox&) = delete;
+
+    int port() const { return m_port; }
+    std::string base_url() const;
+
+    /// Admin API under /_sandbox/ ("state", "faults", "clock/advance", …). Throws on transport
+    /// errors and on non-2xx answers.
+    nlohmann::json get(const std::string& admin_path) const;
+    nlohmann::json post(const std::string& admin_path, const nlohmann::json& body = nlohmann::json::object()) const;
+    nlohmann::json del(const std::string& admin_path) const;
+
+private:
+    int m_pid = -1;
+    int m_port = 0;
+};
+
+/// A looppost home in a temp dir, with the environment that points looppost at a sandbox.
+class Home {
+public:
+    explicit Home(const Sandbox* sandbox = nullptr);
+    const std::filesystem::path& path() const { return m_dir.path(); }
+    Env env() const;
+    /// Runs the looppost binary with this home (and `extra` environment).
+    RunResult looppost(const std::vector<std::string>& args, const std::string& input = {},
+                       const Env& extra = {}) const;
+
+private:
+    TempDir m_dir;
+    const Sandbox* m_sandbox;
+};
+
+std::string read_file(const std::filesystem::path& p);
+
+} // namespace harness
