@@ -1,0 +1,92 @@
+// The admin API under /_sandbox/: how tests, `make demo` and rehearsing users steer the sandbox
+// and read its ledger. Answers are plain JSON documents; errors use the v2 envelope.
+
+#include "router.hpp"
+#include "routes.hpp"
+#include "services.hpp"
+
+#include <cmath>
+
+namespace sandbox {
+namespace {
+
+using nlohmann::json;
+
+json clock_json(const Clock& clock) {
+    return {{"now", clock.now_seconds()}, {"offset_seconds", clock.offset_millis() / 1000.0}};
+}
+
+void register_config_routes(Router& router, Services& services) {
+    router.get("/_sandbox/config",
+               [&services](Exchange& ex) { ex.json(200, to_json(services.state.config())); });
+
+    // Merges the given keys into the effective profile; ?replace=true starts from the built-in
+    // defaults instead.
+    router.post("/_sandbox/config", [&services](Exchange& ex) {
+        const std::string replace = ex.req.get_param_value("replace");
+        const bool from_defaults = replace == "true" || replace == "1";
+        try {
+            Config merged = merge_config(from_defaults ? default_config() : services.state.config(),
+                                         ex.body_json());
+            services.state.set_config(merged);
+            ex.json(200, {{"config", to_json(merged)}});
+        } catch (const ConfigError& e) {
+            throw ApiError(400, "invalid_params", e.what());
+        }
+    });
+
+    router.post("/_sandbox/reset", [&services](Exchange& ex) {
+        services.reset();
+        ex.json(200, {{"reset", true}, {"now", services.clock.now_seconds()}});
+    });
+}
+
+void register_clock_routes(Router& router, Services& services) {
+    router.get("/_sandbox/clock",
+               [&services](Exchange& ex) { ex.json(200, clock_json(services.clock)); });
+
+    router.post("/_sandbox/clock/advance", [&services](Exchange& ex) {
+        const json body = ex.body_json();
+        if (!body.is_object() || !body.contains("seconds") || !body["seconds"].is_number() ||
+            !std::isfinite(body["seconds"].get<double>())) {
+            throw ApiError(400, "invalid_params", "send {\"seconds\": N} with a number N");
+        }
+        services.clock.advance(body["seconds"].get<double>());
+        ex.json(200, clock_json(services.clock));
+    });
+}
+
+void register_fault_routes(Router& router, Services& services) {
+    router.get("/_sandbox/faults", [&services](Exchange& ex) {
+        ex.json(200, {{"rules", services.faults.list()}});
+    });
+
+    router.post("/_sandbox/faults", [&services](Exchange& ex) {
+        try {
+            const std::vector<int> ids = services.faults.add(ex.body_json());
+            ex.json(200, {{"added", ids}, {"rules", services.faults.list()}});
+        } catch (const FaultError& e) {
+            throw ApiError(400, "invalid_params", e.what());
+        }
+    });
+
+    router.del("/_sandbox/faults", [&services](Exchange& ex) {
+        ex.json(200, {{"cleared", services.faults.clear()}});
+    });
+}
+
+} // namespace
+
+void register_admin_routes(Router& router, Services& services) {
+    // looppost doctor probes this to see that the API base answers at all.
+    router.get("/", [](Exchange& ex) { ex.json(200, {{"sandbox", "looppost-sandbox"}}); });
+
+    router.get("/_sandbox/state", [&services](Exchange& ex) {
+        ex.json(200, services.state.snapshot(services.clock.now_seconds()));
+    });
+    register_config_routes(router, services);
+    register_clock_routes(router, services);
+    register_fault_routes(router, services);
+}
+
+} // namespace sandbox

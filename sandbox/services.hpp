@@ -1,0 +1,35 @@
+#pragma once
+// What every endpoint family works with: the sandbox clock, the ledger, fault rules, rate limits
+// and the table of connections to drop. One instance lives as long as the server; handlers capture
+// a reference to it.
+
+#include "clock.hpp"
+#include "faults.hpp"
+#include "rate_limit.hpp"
+#include "relay.hpp"
+#include "state.hpp"
+
+namespace sandbox {
+
+struct Services {
+    explicit Services(Config loaded) : state(std::move(loaded)), limits(clock, state) {}
+    Services(const Services&) = delete;
+    Services& operator=(const Services&) = delete;
+
+    Clock clock;
+    State state;
+    FaultTable faults;
+    RateLimiter limits;
+    DropTable drops;
+
+    /// POST /_sandbox/reset: the loaded profile, an empty ledger, no faults, no rate windows and
+    /// real time again.
+    void reset() {
+        state.reset();
+        faults.clear();
+        limits.reset();
+        clock.reset();
+    }
+};
+
+} // namespace sandbox
