@@ -21,6 +21,15 @@ std::string new_log_id(const Clock& clock) {
                        low & 0xffff);
 }
 
+std::string http_date(const Clock& clock) {
+    const std::time_t seconds = static_cast<std::time_t>(clock.now_seconds());
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    return buf;
+}
+
 bool is_oauth_path(std::string_view path) {
     return path.rfind("/v2/oauth/", 0) == 0;
 }

@@ -34,6 +34,9 @@ private:
 /// hex digits, e.g. "202210112248442CB9319E1FB30C1073F3".
 std::string new_log_id(const Clock& clock);
 
+/// RFC 7231 Date header value for sandbox time, so clients can compare clocks with it.
+std::string http_date(const Clock& clock);
+
 /// Whether TikTok answers errors for `path` in the flat OAuth shape.
 bool is_oauth_path(std::string_view path);
 

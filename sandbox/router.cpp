@@ -126,6 +126,7 @@ void Router::handle(const httplib::Request& req, httplib::Response& res, const H
     const_cast<httplib::Request&>(req).ranges.clear();
 
     Exchange ex(req, res, new_log_id(m_services.clock));
+    res.set_header("Date", http_date(m_services.clock));
     const bool admin = is_admin_path(req.path);
     const std::optional<FaultAction> fault =
         admin ? std::nullopt : m_services.faults.take(req.method, req.path);

@@ -13,10 +13,7 @@ store::Db& Session::db() {
     if (!m_db) {
         m_ctx.paths().ensure();
         m_db = store::Db::open(m_ctx.paths().db_file());
-        auto log_file = m_ctx.settings().get_string("log_file");
-        if (!log_file.empty()) {
-            core::log::enable(false, std::filesystem::path(log_file));
-        }
+        core::log::enable_from(m_ctx.settings());
     }
     return *m_db;
 }

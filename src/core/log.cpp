@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <looppost/core/clock.hpp>
+#include <looppost/core/settings.hpp>
 
 namespace looppost::core::log {
 namespace {
@@ -40,6 +41,13 @@ void enable(bool to_stderr, const std::optional<std::filesystem::path>& file) {
         if (l.file == nullptr) {
             std::fprintf(stderr, "looppost: warning: cannot open log file \"%s\"\n", file->c_str());
         }
+    }
+}
+
+void enable_from(const Settings& settings) {
+    auto file = settings.get_string("log_file");
+    if (!file.empty()) {
+        enable(false, std::filesystem::path(file));
     }
 }
 

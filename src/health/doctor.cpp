@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <looppost/core/log.hpp>
 #include <looppost/net/curl_client.hpp>
 #include <looppost/net/http.hpp>
 #include <looppost/oauth/app.hpp>
@@ -91,7 +92,8 @@ Report run_doctor(core::Context& ctx) {
                            check_private(paths.data_dir, 0700));
     }));
 
-    std::unique_ptr<store::Db> db;
+    // Shared with the stored-settings lookup, which outlives this function in the Context.
+    std::shared_ptr<store::Db> db;
     if (r.checks.back().ok) {
         r.checks.push_back(run_check("database", [&] {
             db = store::Db::open(paths.db_file());
@@ -109,7 +111,8 @@ Report run_doctor(core::Context& ctx) {
 
     // Stored settings come from the database this report opened, or from nowhere.
     if (db) {
-        ctx.set_stored_settings([&db](std::string_view name) { return db->setting_get(name); });
+        ctx.set_stored_settings([db](std::string_view name) { return db->setting_get(name); });
+        core::log::enable_from(ctx.settings());
     } else {
         ctx.set_stored_settings(nullptr);
     }

@@ -12,6 +12,8 @@
 
 namespace looppost::core {
 
+class Settings;
+
 /// Replaces secrets with "[redacted]": Authorization / Proxy-Authorization / X-Amz-Security-Token
 /// header values, secret fields in form bodies, query strings and JSON (access_token,
 /// refresh_token, client_secret, code, code_verifier, token, upload_token, …) and TikTok-style
@@ -23,6 +25,8 @@ namespace log {
 /// Turns logging on: to stderr when `to_stderr`, and/or appended to `file`.
 void enable(bool to_stderr, const std::optional<std::filesystem::path>& file);
 bool enabled();
+/// Applies the log_file setting (read once the database is open, since it may be stored there).
+void enable_from(const Settings& settings);
 /// Writes one line (redacted, timestamped, with the process id).
 void write(std::string_view line);
 
