@@ -395,3 +395,13 @@ TEST_CASE("-v logs HTTP exchanges on stderr; without it nothing is logged") {
     CHECK(harness::read_file(log).find("http: GET") != std::string::npos);
     CHECK(mode_of(log) == 0600);
 }
+
+TEST_CASE("the example sandbox profile loads and looppost rehearses against it") {
+    Sandbox sbx({"--config", LOOPPOST_SOURCE_DIR "/examples/sandbox-profile.json"});
+    auto state = sbx.get("state");
+    CHECK(state["config"]["processing"] == "realistic");
+    CHECK(state["users"].size() == 2);
+    Home home(&sbx);
+    set_app(home);
+    CHECK(home.looppost({"doctor"}).exit_code == 0);
+}
