@@ -82,7 +82,9 @@ void register_admin_routes(Router& router, Services& services) {
     router.get("/", [](Exchange& ex) { ex.json(200, {{"sandbox", "looppost-sandbox"}}); });
 
     router.get("/_sandbox/state", [&services](Exchange& ex) {
-        ex.json(200, services.state.snapshot(services.clock.now_seconds()));
+        auto doc = services.state.snapshot(services.clock.now_seconds());
+        doc["connections_accepted"] = services.connections.load();
+        ex.json(200, doc);
     });
     register_config_routes(router, services);
     register_clock_routes(router, services);

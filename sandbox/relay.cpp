@@ -194,6 +194,7 @@ void Relay::accept_loop() {
                        std::strerror(errno));
             continue;
         }
+        ++m_accepted;
         const int port = local_port(upstream.get());
         for (int fd : {client.get(), upstream.get()}) {
             set_nonblocking(fd);

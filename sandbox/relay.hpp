@@ -33,7 +33,8 @@ private:
 class Relay {
 public:
     /// Relays to the httplib server listening on 127.0.0.1:`upstream_port`.
-    Relay(DropTable& drops, int upstream_port) : m_drops(drops), m_upstream_port(upstream_port) {}
+    Relay(DropTable& drops, std::atomic<std::uint64_t>& accepted, int upstream_port)
+        : m_drops(drops), m_accepted(accepted), m_upstream_port(upstream_port) {}
     ~Relay();
     Relay(const Relay&) = delete;
     Relay& operator=(const Relay&) = delete;
@@ -53,6 +54,7 @@ private:
     void connection_ended();
 
     DropTable& m_drops;
+    std::atomic<std::uint64_t>& m_accepted;
     int m_upstream_port;
     UniqueFd m_listen;
     UniqueFd m_wake_read; // readable once stop() is called; every relay thread polls it

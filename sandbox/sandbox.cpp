@@ -53,7 +53,7 @@ int Sandbox::start(int port) {
     if (internal_port < 0) {
         throw std::runtime_error("cannot bind the internal server on 127.0.0.1");
     }
-    m_relay = std::make_unique<Relay>(m_services.drops, internal_port);
+    m_relay = std::make_unique<Relay>(m_services.drops, m_services.connections, internal_port);
     const int public_port = m_relay->bind(port);
 
     if (m_serve_dir) {

@@ -3,6 +3,9 @@
 // and the table of connections to drop. One instance lives as long as the server; handlers capture
 // a reference to it.
 
+#include <atomic>
+#include <cstdint>
+
 #include "clock.hpp"
 #include "faults.hpp"
 #include "rate_limit.hpp"
@@ -21,6 +24,8 @@ struct Services {
     FaultTable faults;
     RateLimiter limits;
     DropTable drops;
+    /// Client connections the relay accepted since start: shows whether clients reuse them.
+    std::atomic<std::uint64_t> connections{0};
 
     /// POST /_sandbox/reset: the loaded profile, an empty ledger, no faults, no rate windows and
     /// real time again.
