@@ -3,14 +3,14 @@
 // and the table of connections to drop. One instance lives as long as the server; handlers capture
 // a reference to it.
 
-#include <atomic>
-#include <cstdint>
-
 #include "clock.hpp"
 #include "faults.hpp"
 #include "rate_limit.hpp"
 #include "relay.hpp"
 #include "state.hpp"
+
+#include <atomic>
+#include <cstdint>
 
 namespace sandbox {
 

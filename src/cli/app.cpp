@@ -1,15 +1,12 @@
-#include <looppost/cli/app.hpp>
-
 #include <cstdio>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
-
+#include <looppost/cli/app.hpp>
 #include <looppost/core/log.hpp>
 #include <looppost/net/curl_client.hpp>
 #include <looppost/util/strings.hpp>
 #include <looppost/version.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace looppost::cli {
 
@@ -23,7 +20,8 @@ std::unique_ptr<CLI::App> make_app(core::GlobalOptions& g, Action& action) {
     app->set_version_flag("--version", fmt::format("looppost {}", k_version),
                           "print the version and exit");
     app->add_flag("--json", g.json, "print one JSON document on stdout");
-    app->add_flag("-v,--verbose", g.verbose, "log what happens (HTTP included, secrets redacted) on stderr");
+    app->add_flag("-v,--verbose", g.verbose,
+                  "log what happens (HTTP included, secrets redacted) on stderr");
     app->add_flag("-q,--quiet", g.quiet, "print only what a human must act on");
     app->add_option("--home", g.home, "keep everything under DIR (same as LOOPPOST_HOME)")
         ->type_name("DIR");

@@ -1,15 +1,13 @@
 // looppost app set | app show: the user's own TikTok app.
 
+#include <fmt/format.h>
+#include <iostream>
+#include <iterator>
 #include <looppost/cli/app.hpp>
 #include <looppost/core/clock.hpp>
 #include <looppost/oauth/app.hpp>
 #include <looppost/util/fs.hpp>
 #include <looppost/util/strings.hpp>
-
-#include <iostream>
-#include <iterator>
-
-#include <fmt/format.h>
 
 namespace looppost::cli {
 namespace {
@@ -29,9 +27,10 @@ nlohmann::json summary_json(const oauth::AppSummary& a) {
             {"client_key_source", or_null(a.client_key_source)},
             {"client_secret", or_null(a.client_secret_source)},
             {"scopes", a.scopes},
-            {"updated_at", a.updated_at ? nlohmann::json(core::format_utc(
-                                              std::chrono::system_clock::from_time_t(*a.updated_at)))
-                                        : nlohmann::json(nullptr)}};
+            {"updated_at", a.updated_at
+                               ? nlohmann::json(core::format_utc(
+                                     std::chrono::system_clock::from_time_t(*a.updated_at)))
+                               : nlohmann::json(nullptr)}};
 }
 
 void print_summary(Output& out, const oauth::AppSummary& a) {
@@ -39,27 +38,32 @@ void print_summary(Output& out, const oauth::AppSummary& a) {
         out.document(summary_json(a));
         return;
     }
-    out.table({{"client key", a.client_key ? fmt::format("{} ({})", *a.client_key, a.client_key_source)
-                                           : "not set"},
-               {"client secret", a.client_secret_source.empty()
-                                     ? "not set"
-                                     : (a.client_secret_source == "env" ? "from LOOPPOST_CLIENT_SECRET"
-                                                                        : "stored, sealed")},
-               {"scopes", util::join(a.scopes, ",")}});
+    out.table(
+        {{"client key",
+          a.client_key ? fmt::format("{} ({})", *a.client_key, a.client_key_source) : "not set"},
+         {"client secret", a.client_secret_source.empty()
+                               ? "not set"
+                               : (a.client_secret_source == "env" ? "from LOOPPOST_CLIENT_SECRET"
+                                                                  : "stored, sealed")},
+         {"scopes", util::join(a.scopes, ",")}});
 }
 
 } // namespace
 
 void add_app_command(CLI::App& app, Action& action) {
-    auto* cmd = app.add_subcommand("app", "your TikTok app: client key, sealed secret, approved scopes");
+    auto* cmd =
+        app.add_subcommand("app", "your TikTok app: client key, sealed secret, approved scopes");
     cmd->require_subcommand(1);
 
     auto o = std::make_shared<AppSetOptions>();
-    auto* set = cmd->add_subcommand("set", "store the app's client key and secret and its approved scopes");
+    auto* set =
+        cmd->add_subcommand("set", "store the app's client key and secret and its approved scopes");
     set->add_option("--client-key", o->client_key, "the app's client key")->type_name("KEY");
-    auto* sin = set->add_flag("--client-secret-stdin", o->secret_stdin, "read the client secret from stdin");
-    auto* sfile = set->add_option("--client-secret-file", o->secret_file, "read the client secret from FILE")
-                      ->type_name("FILE");
+    auto* sin = set->add_flag("--client-secret-stdin", o->secret_stdin,
+                              "read the client secret from stdin");
+    auto* sfile =
+        set->add_option("--client-secret-file", o->secret_file, "read the client secret from FILE")
+            ->type_name("FILE");
     sin->excludes(sfile);
     set->add_option("--scopes", o->scopes,
                     "scopes TikTok approved for the app, comma-separated (default: all six)")
@@ -75,9 +79,9 @@ void add_app_command(CLI::App& app, Action& action) {
                 std::string raw{std::istreambuf_iterator<char>(std::cin), {}};
                 update.client_secret = oauth::read_secret("client secret on stdin", std::move(raw));
             } else if (o->secret_file) {
-                update.client_secret = oauth::read_secret(
-                    fmt::format("client secret file \"{}\"", *o->secret_file),
-                    util::read_file(*o->secret_file));
+                update.client_secret =
+                    oauth::read_secret(fmt::format("client secret file \"{}\"", *o->secret_file),
+                                       util::read_file(*o->secret_file));
             }
             oauth::set_app(s.db(), s.vault(), std::move(update));
             auto summary = oauth::describe_app(s.db(), s.ctx().env());

@@ -1,33 +1,39 @@
 // looppost config get|set|unset|list: the global settings of the one key table.
 
+#include <fmt/format.h>
 #include <looppost/cli/app.hpp>
 #include <looppost/core/settings.hpp>
-
-#include <fmt/format.h>
 
 namespace looppost::cli {
 namespace {
 
 std::string_view type_name(core::SettingType t) {
     switch (t) {
-    case core::SettingType::string: return "string";
-    case core::SettingType::integer: return "integer";
-    case core::SettingType::boolean: return "boolean";
-    case core::SettingType::url: return "url";
-    case core::SettingType::path: return "path";
-    case core::SettingType::choice: return "choice";
+    case core::SettingType::string:
+        return "string";
+    case core::SettingType::integer:
+        return "integer";
+    case core::SettingType::boolean:
+        return "boolean";
+    case core::SettingType::url:
+        return "url";
+    case core::SettingType::path:
+        return "path";
+    case core::SettingType::choice:
+        return "choice";
     }
     return "string";
 }
 
 nlohmann::json describe(const core::SettingKey& key, const core::SettingValue& v) {
-    return {{"name", std::string(key.name)},
-            {"value", v.value},
-            {"source", std::string(core::source_name(v.source))},
-            {"default", std::string(key.default_value)},
-            {"type", std::string(type_name(key.type))},
-            {"env", key.env.empty() ? nlohmann::json(nullptr) : nlohmann::json(std::string(key.env))},
-            {"help", std::string(key.help)}};
+    return {
+        {"name", std::string(key.name)},
+        {"value", v.value},
+        {"source", std::string(core::source_name(v.source))},
+        {"default", std::string(key.default_value)},
+        {"type", std::string(type_name(key.type))},
+        {"env", key.env.empty() ? nlohmann::json(nullptr) : nlohmann::json(std::string(key.env))},
+        {"help", std::string(key.help)}};
 }
 
 // When the environment overrides what was just stored, say so: the stored value is not in effect.
@@ -91,7 +97,8 @@ void add_config_command(CLI::App& app, Action& action) {
         };
     });
 
-    auto* list = config->add_subcommand("list", "every setting with its value and where it comes from");
+    auto* list =
+        config->add_subcommand("list", "every setting with its value and where it comes from");
     list->callback([&action] {
         action = [](Session& s) {
             nlohmann::json doc = nlohmann::json::array();

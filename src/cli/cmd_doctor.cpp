@@ -1,9 +1,8 @@
 // looppost doctor: checks and reports; exits with the most urgent failure's status.
 
+#include <fmt/format.h>
 #include <looppost/cli/app.hpp>
 #include <looppost/health/doctor.hpp>
-
-#include <fmt/format.h>
 
 namespace looppost::cli {
 
@@ -22,7 +21,8 @@ void add_doctor_command(CLI::App& app, Action& action) {
             } else {
                 for (const auto& c : report.checks) {
                     s.out().line(fmt::format("{}  {:<9} {}",
-                                             c.ok ? s.out().paint("ok  ", "32") : s.out().paint("FAIL", "31"),
+                                             c.ok ? s.out().paint("ok  ", "32")
+                                                  : s.out().paint("FAIL", "31"),
                                              c.name, c.detail));
                 }
             }

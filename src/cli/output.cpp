@@ -1,9 +1,7 @@
-#include <looppost/cli/output.hpp>
-
 #include <algorithm>
 #include <cstdio>
-
 #include <fmt/format.h>
+#include <looppost/cli/output.hpp>
 
 namespace looppost::cli {
 
@@ -24,9 +22,8 @@ void Output::line(std::string_view text) const {
 namespace {
 // Display width of UTF-8 text: code points, not bytes (good enough for names and values).
 size_t width(std::string_view s) {
-    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
+    return static_cast<size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 } // namespace
 

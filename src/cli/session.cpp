@@ -1,12 +1,10 @@
 #include <looppost/cli/session.hpp>
-
 #include <looppost/core/log.hpp>
 
 namespace looppost::cli {
 
 Session::Session(core::Context& ctx, Output& out) : m_ctx(ctx), m_out(out) {
-    m_ctx.set_stored_settings(
-        [this](std::string_view name) { return db().setting_get(name); });
+    m_ctx.set_stored_settings([this](std::string_view name) { return db().setting_get(name); });
 }
 
 store::Db& Session::db() {

@@ -1,14 +1,14 @@
-#include <looppost/core/clock.hpp>
-
 #include <ctime>
-#include <thread>
-
 #include <fmt/format.h>
+#include <looppost/core/clock.hpp>
 #include <sodium.h>
+#include <thread>
 
 namespace looppost::core {
 
-void SystemClock::sleep_for(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
+void SystemClock::sleep_for(std::chrono::milliseconds d) {
+    std::this_thread::sleep_for(d);
+}
 
 std::uint64_t Random::below(std::uint64_t bound) {
     if (bound == 0) {

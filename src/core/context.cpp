@@ -1,7 +1,4 @@
 #include <looppost/core/context.hpp>
-
-#include <unistd.h>
-
 #include <looppost/net/http.hpp>
 
 namespace looppost::core {
@@ -24,7 +21,5 @@ net::HttpClient& Context::http() {
 void Context::set_stored_settings(StoredLookup stored) {
     m_settings.set_stored(std::move(stored));
 }
-
-bool Context::interactive() const { return ::isatty(0) == 1 && ::isatty(2) == 1; }
 
 } // namespace looppost::core

@@ -1,6 +1,5 @@
-#include <looppost/core/env.hpp>
-
 #include <cstdlib>
+#include <looppost/core/env.hpp>
 
 namespace looppost::core {
 

@@ -1,12 +1,10 @@
-#include <looppost/core/log.hpp>
-
 #include <cstdio>
+#include <looppost/core/clock.hpp>
+#include <looppost/core/log.hpp>
+#include <looppost/core/settings.hpp>
 #include <mutex>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <looppost/core/clock.hpp>
-#include <looppost/core/settings.hpp>
 
 namespace looppost::core::log {
 namespace {
@@ -58,8 +56,9 @@ bool enabled() {
 
 void write(std::string_view line) {
     Logger& l = logger();
-    std::string text = fmt::format("{} looppost[{}] {}\n", format_utc(std::chrono::system_clock::now()),
-                                   ::getpid(), redact(line));
+    std::string text =
+        fmt::format("{} looppost[{}] {}\n", format_utc(std::chrono::system_clock::now()),
+                    ::getpid(), redact(line));
     std::lock_guard lock(l.mutex);
     if (l.to_stderr) {
         std::fputs(text.c_str(), stderr);

@@ -1,13 +1,10 @@
-#include <looppost/core/paths.hpp>
-
 #include <cerrno>
+#include <fmt/format.h>
+#include <looppost/core/errors.hpp>
+#include <looppost/core/paths.hpp>
+#include <looppost/util/fs.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
-
-#include <looppost/core/errors.hpp>
-#include <looppost/util/fs.hpp>
 
 namespace looppost::core {
 namespace fs = std::filesystem;
@@ -63,12 +60,14 @@ void Paths::ensure() const {
     if (home) {
         struct stat st {};
         if (::stat(home->c_str(), &st) != 0) {
-            throw Error(Exit::no_input,
-                        fmt::format("home \"{}\" does not exist; create it with mkdir -m 700 \"{}\"",
-                                    home->string(), home->string()));
+            throw Error(
+                Exit::no_input,
+                fmt::format("home \"{}\" does not exist; create it with mkdir -m 700 \"{}\"",
+                            home->string(), home->string()));
         }
         if (!S_ISDIR(st.st_mode)) {
-            throw Error(Exit::no_input, fmt::format("home \"{}\" is not a directory", home->string()));
+            throw Error(Exit::no_input,
+                        fmt::format("home \"{}\" is not a directory", home->string()));
         }
         if (::access(home->c_str(), R_OK | X_OK) != 0) {
             throw Error(Exit::no_input, fmt::format("cannot read home \"{}\": {}", home->string(),

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cctype>
-
 #include <looppost/core/log.hpp>
 
 namespace looppost::core {
@@ -12,8 +11,8 @@ constexpr std::string_view k_mask = "[redacted]";
 
 // Field names whose values are secret in form bodies, query strings and JSON.
 constexpr std::array<std::string_view, 13> k_secret_fields = {
-    "access_token", "refresh_token",     "client_secret", "code",     "code_verifier",
-    "token",        "upload_token",      "client_ticket", "password", "passphrase",
+    "access_token", "refresh_token",     "client_secret",  "code",     "code_verifier",
+    "token",        "upload_token",      "client_ticket",  "password", "passphrase",
     "id_token",     "secret_access_key", "X-Amz-Signature"};
 
 constexpr std::array<std::string_view, 5> k_secret_headers = {
@@ -99,11 +98,15 @@ std::string redact_fields(std::string_view in) {
             if (in[i] == '"' && in.compare(i + 1, f.size(), f) == 0 &&
                 i + 1 + f.size() < in.size() && in[i + 1 + f.size()] == '"') {
                 size_t j = i + f.size() + 2;
-                while (j < in.size() && std::isspace(static_cast<unsigned char>(in[j]))) ++j;
-                if (j >= in.size() || in[j] != ':') break;
+                while (j < in.size() && std::isspace(static_cast<unsigned char>(in[j])))
+                    ++j;
+                if (j >= in.size() || in[j] != ':')
+                    break;
                 ++j;
-                while (j < in.size() && std::isspace(static_cast<unsigned char>(in[j]))) ++j;
-                if (j >= in.size() || in[j] != '"') break;
+                while (j < in.size() && std::isspace(static_cast<unsigned char>(in[j])))
+                    ++j;
+                if (j >= in.size() || in[j] != '"')
+                    break;
                 size_t k = j + 1;
                 while (k < in.size() && in[k] != '"') {
                     k += in[k] == '\\' ? 2 : 1;
@@ -111,8 +114,9 @@ std::string redact_fields(std::string_view in) {
                 std::string_view value = in.substr(j + 1, std::min(k, in.size()) - j - 1);
                 // "code" is also the name of the error code in TikTok's envelope
                 // ("error":{"code":"ok"}); those are lowercase words and stay readable.
-                bool plain_word = !value.empty() && value.find_first_not_of(
-                    "abcdefghijklmnopqrstuvwxyz_") == std::string_view::npos;
+                bool plain_word =
+                    !value.empty() && value.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") ==
+                                          std::string_view::npos;
                 out += in.substr(i, j + 1 - i);
                 out += (f == "code" && plain_word) || value.empty() ? value : k_mask;
                 i = std::min(k, in.size());
@@ -138,7 +142,8 @@ std::string redact_token_prefixes(std::string_view in) {
                 if (in.compare(i, p.size(), p) == 0 && i + p.size() < in.size() &&
                     is_token_char(in[i + p.size()])) {
                     size_t j = i + p.size();
-                    while (j < in.size() && is_token_char(in[j])) ++j;
+                    while (j < in.size() && is_token_char(in[j]))
+                        ++j;
                     out += k_mask;
                     i = j;
                     matched = true;

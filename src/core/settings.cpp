@@ -1,10 +1,7 @@
-#include <looppost/core/settings.hpp>
-
 #include <charconv>
-
 #include <fmt/format.h>
-
 #include <looppost/core/errors.hpp>
+#include <looppost/core/settings.hpp>
 #include <looppost/util/strings.hpp>
 #include <looppost/util/url.hpp>
 
@@ -21,8 +18,8 @@ const std::vector<SettingKey>& setting_keys() {
         {"http_attempts", SettingType::integer, "4", "LOOPPOST_HTTP_ATTEMPTS",
          "attempts for a request that is safe to retry (429, 5xx, connection errors)", 1, 10},
         {"key_mode", SettingType::choice, "file", "LOOPPOST_KEY_MODE",
-         "how secrets are sealed when the store is first created: a key file, or a passphrase",
-         0, 0, "file,passphrase"},
+         "how secrets are sealed when the store is first created: a key file, or a passphrase", 0,
+         0, "file,passphrase"},
         {"log_file", SettingType::path, "", "LOOPPOST_LOG_FILE",
          "append a redacted debug log to this file (-v logs to stderr)"},
     };
@@ -53,8 +50,9 @@ std::string validate_setting(const SettingKey& key, std::string_view raw) {
         long v = 0;
         auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
         if (ec != std::errc() || p != value.data() + value.size() || v < key.min || v > key.max) {
-            throw UsageError(fmt::format("setting {} must be a whole number from {} to {}, not \"{}\"",
-                                         key.name, key.min, key.max, value));
+            throw UsageError(
+                fmt::format("setting {} must be a whole number from {} to {}, not \"{}\"", key.name,
+                            key.min, key.max, value));
         }
         return std::to_string(v);
     }
@@ -66,7 +64,8 @@ std::string validate_setting(const SettingKey& key, std::string_view raw) {
         if (l == "false" || l == "no" || l == "off" || l == "0") {
             return "false";
         }
-        throw UsageError(fmt::format("setting {} must be true or false, not \"{}\"", key.name, value));
+        throw UsageError(
+            fmt::format("setting {} must be true or false, not \"{}\"", key.name, value));
     }
     case SettingType::choice: {
         std::string l = util::to_lower(value);
@@ -75,8 +74,8 @@ std::string validate_setting(const SettingKey& key, std::string_view raw) {
                 return l;
             }
         }
-        throw UsageError(fmt::format("setting {} must be one of {}, not \"{}\"", key.name,
-                                     key.choices, value));
+        throw UsageError(
+            fmt::format("setting {} must be one of {}, not \"{}\"", key.name, key.choices, value));
     }
     case SettingType::url: {
         while (!value.empty() && value.back() == '/') {
@@ -96,10 +95,14 @@ std::string validate_setting(const SettingKey& key, std::string_view raw) {
 
 std::string_view source_name(SettingSource s) {
     switch (s) {
-    case SettingSource::flag: return "flag";
-    case SettingSource::env: return "env";
-    case SettingSource::stored: return "config";
-    case SettingSource::default_value: return "default";
+    case SettingSource::flag:
+        return "flag";
+    case SettingSource::env:
+        return "env";
+    case SettingSource::stored:
+        return "config";
+    case SettingSource::default_value:
+        return "default";
     }
     return "default";
 }
@@ -140,8 +143,12 @@ SettingValue Settings::get(std::string_view name) const {
     return {std::string(key.default_value), SettingSource::default_value};
 }
 
-long Settings::get_int(std::string_view name) const { return std::stol(get(name).value); }
+long Settings::get_int(std::string_view name) const {
+    return std::stol(get(name).value);
+}
 
-bool Settings::get_bool(std::string_view name) const { return get(name).value == "true"; }
+bool Settings::get_bool(std::string_view name) const {
+    return get(name).value == "true";
+}
 
 } // namespace looppost::core

@@ -1,13 +1,9 @@
-#include <looppost/health/doctor.hpp>
-
 #include <chrono>
 #include <ctime>
-#include <functional>
-#include <optional>
-
 #include <fmt/format.h>
-
+#include <functional>
 #include <looppost/core/log.hpp>
+#include <looppost/health/doctor.hpp>
 #include <looppost/net/curl_client.hpp>
 #include <looppost/net/http.hpp>
 #include <looppost/oauth/app.hpp>
@@ -15,13 +11,15 @@
 #include <looppost/util/fs.hpp>
 #include <looppost/util/strings.hpp>
 #include <looppost/vault/vault.hpp>
+#include <optional>
 
 namespace looppost::health {
 namespace fs = std::filesystem;
 
 bool Report::ok() const {
     for (const auto& c : checks) {
-        if (!c.ok) return false;
+        if (!c.ok)
+            return false;
     }
     return true;
 }
@@ -29,7 +27,8 @@ bool Report::ok() const {
 Exit Report::exit() const {
     Exit e = Exit::ok;
     for (const auto& c : checks) {
-        if (!c.ok) e = more_urgent(e, c.failure);
+        if (!c.ok)
+            e = more_urgent(e, c.failure);
     }
     return e;
 }
@@ -156,10 +155,11 @@ Report run_doctor(core::Context& ctx) {
         auto started = std::chrono::steady_clock::now();
         auto res = net::perform(ctx.http(), req, ctx.clock(), ctx.random());
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - started).count();
+                      std::chrono::steady_clock::now() - started)
+                      .count();
         if (!res) {
-            throw Error(Exit::unavailable, fmt::format("{} cannot be reached: {}", base,
-                                                       res.error().message));
+            throw Error(Exit::unavailable,
+                        fmt::format("{} cannot be reached: {}", base, res.error().message));
         }
         probe = *res;
         return fmt::format("{} answered (HTTP {}) in {} ms", base, res->status, ms);

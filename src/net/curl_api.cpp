@@ -2,11 +2,9 @@
 
 #include <atomic>
 #include <dlfcn.h>
-#include <mutex>
-
 #include <fmt/format.h>
-
 #include <looppost/core/errors.hpp>
+#include <mutex>
 
 namespace looppost::net::detail {
 namespace {
@@ -58,13 +56,15 @@ void load() {
 const CurlApi& curl_api() {
     std::call_once(g_once, load);
     if (!g_loaded) {
-        throw Error(Exit::unavailable,
-                    fmt::format("cannot load libcurl ({}); install the Debian package libcurl4",
-                                g_error));
+        throw Error(
+            Exit::unavailable,
+            fmt::format("cannot load libcurl ({}); install the Debian package libcurl4", g_error));
     }
     return g_api;
 }
 
-bool curl_api_loaded() { return g_loaded; }
+bool curl_api_loaded() {
+    return g_loaded;
+}
 
 } // namespace looppost::net::detail

@@ -4,7 +4,6 @@
 
 #define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
-
 #include <memory>
 
 namespace looppost::net::detail {

@@ -1,15 +1,13 @@
-#include <looppost/net/curl_client.hpp>
+#include "curl_api.hpp"
 
 #include <fmt/format.h>
-
 #include <looppost/core/errors.hpp>
 #include <looppost/core/log.hpp>
 #include <looppost/core/settings.hpp>
+#include <looppost/net/curl_client.hpp>
 #include <looppost/util/strings.hpp>
 #include <looppost/util/url.hpp>
 #include <looppost/version.hpp>
-
-#include "curl_api.hpp"
 
 namespace looppost::net {
 using detail::curl_api;
@@ -155,7 +153,8 @@ public:
         auto started = std::chrono::steady_clock::now();
         CURLcode rc = api.easy_perform(h);
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - started).count();
+                      std::chrono::steady_clock::now() - started)
+                      .count();
         if (rc != CURLE_OK) {
             NetError err{classify(rc), api.easy_strerror(rc)};
             core::log::debug("http: {} {} failed after {} ms: {}", req.method, req.url, ms,
@@ -185,6 +184,8 @@ CurlOptions curl_options(const core::Settings& settings) {
     return o;
 }
 
-bool curl_loaded() { return detail::curl_api_loaded(); }
+bool curl_loaded() {
+    return detail::curl_api_loaded();
+}
 
 } // namespace looppost::net

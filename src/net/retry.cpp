@@ -1,8 +1,6 @@
 #include <algorithm>
 #include <charconv>
-
 #include <fmt/format.h>
-
 #include <looppost/core/log.hpp>
 #include <looppost/core/settings.hpp>
 #include <looppost/net/http.hpp>
@@ -48,12 +46,13 @@ milliseconds backoff_delay(const RetryPolicy& policy, int failed_attempts, const
     int shift = std::clamp(failed_attempts - 1, 0, 30);
     auto full = std::min<milliseconds>(policy.base_delay * (int64_t{1} << shift), policy.max_delay);
     auto half = full / 2;
-    auto jitter = milliseconds(static_cast<int64_t>(
-        random.below(static_cast<uint64_t>((full - half).count()) + 1)));
+    auto jitter = milliseconds(
+        static_cast<int64_t>(random.below(static_cast<uint64_t>((full - half).count()) + 1)));
     return half + jitter;
 }
 
-Result perform(HttpClient& client, const Request& request, core::Clock& clock, core::Random& random) {
+Result perform(HttpClient& client, const Request& request, core::Clock& clock,
+               core::Random& random) {
     int max_attempts = request.retry ? std::max(1, request.retry->max_attempts) : 1;
     for (int attempt = 1;; ++attempt) {
         if (attempt > 1 && request.body_source != nullptr) {

@@ -1,13 +1,10 @@
-#include <looppost/oauth/app.hpp>
-
 #include <algorithm>
 #include <ctime>
-
 #include <fmt/format.h>
-#include <sodium.h>
-
 #include <looppost/core/errors.hpp>
+#include <looppost/oauth/app.hpp>
 #include <looppost/util/strings.hpp>
+#include <sodium.h>
 
 namespace looppost::oauth {
 namespace {
@@ -21,7 +18,9 @@ const std::vector<std::string>& known_scopes() {
     return s;
 }
 
-const std::vector<std::string>& default_scopes() { return known_scopes(); }
+const std::vector<std::string>& default_scopes() {
+    return known_scopes();
+}
 
 std::vector<std::string> parse_scopes(std::string_view list) {
     std::vector<std::string> out;
@@ -115,7 +114,8 @@ AppSummary describe_app(const store::Db& db, const core::EnvLookup& env) {
     return s;
 }
 
-AppCredentials load_app(const store::Db& db, const vault::Vault& vault, const core::EnvLookup& env) {
+AppCredentials load_app(const store::Db& db, const vault::Vault& vault,
+                        const core::EnvLookup& env) {
     auto row = db.app_get();
     AppCredentials c;
     c.scopes = row ? row->scopes : default_scopes();
@@ -130,9 +130,10 @@ AppCredentials load_app(const store::Db& db, const vault::Vault& vault, const co
         c.client_secret = vault.open(row->client_secret_sealed, k_secret_ad);
     }
     if (c.client_key.empty() || c.client_secret.empty()) {
-        throw Error(Exit::config_missing,
-                    "no TikTok app configured: run looppost app set --client-key KEY "
-                    "--client-secret-stdin (or set LOOPPOST_CLIENT_KEY and LOOPPOST_CLIENT_SECRET)");
+        throw Error(
+            Exit::config_missing,
+            "no TikTok app configured: run looppost app set --client-key KEY "
+            "--client-secret-stdin (or set LOOPPOST_CLIENT_KEY and LOOPPOST_CLIENT_SECRET)");
     }
     return c;
 }

@@ -1,24 +1,23 @@
-#include <looppost/store/db.hpp>
-
 #include <cerrno>
 #include <ctime>
 #include <fcntl.h>
-#include <unistd.h>
-
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
-
 #include <looppost/core/errors.hpp>
+#include <looppost/store/db.hpp>
 #include <looppost/store/migrations.hpp>
 #include <looppost/util/fs.hpp>
 #include <looppost/util/strings.hpp>
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <unistd.h>
 
 namespace looppost::store {
 namespace fs = std::filesystem;
 
 namespace {
 
-std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t unix_now() {
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 Error newer_schema(const fs::path& file, int found) {
     return Error(Exit::config_missing,
@@ -30,8 +29,8 @@ Error newer_schema(const fs::path& file, int found) {
 void create_private_file(const fs::path& file) {
     fs::path dir = file.parent_path();
     if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-        throw Error(Exit::config_missing,
-                    fmt::format("cannot write in \"{}\": {}", dir.string(), util::errno_message(errno)));
+        throw Error(Exit::config_missing, fmt::format("cannot write in \"{}\": {}", dir.string(),
+                                                      util::errno_message(errno)));
     }
     util::Fd fd(::open(file.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600));
     if (!fd && errno != EEXIST) {
@@ -49,7 +48,8 @@ std::optional<int> peek_user_version(const fs::path& file) {
     }
     unsigned char header[100];
     if (::read(fd.get(), header, sizeof header) != static_cast<ssize_t>(sizeof header) ||
-        std::string_view(reinterpret_cast<char*>(header), 16) != std::string_view("SQLite format 3\0", 16)) {
+        std::string_view(reinterpret_cast<char*>(header), 16) !=
+            std::string_view("SQLite format 3\0", 16)) {
         return std::nullopt;
     }
     // The header stores user_version big-endian at offset 60.
@@ -62,9 +62,13 @@ Db::Db(fs::path file, std::unique_ptr<SQLite::Database> db)
 
 Db::~Db() = default;
 
-int Db::latest_version() { return static_cast<int>(migrations().size()); }
+int Db::latest_version() {
+    return static_cast<int>(migrations().size());
+}
 
-std::unique_ptr<Db> Db::open(const fs::path& file) { return open_at_version(file, latest_version()); }
+std::unique_ptr<Db> Db::open(const fs::path& file) {
+    return open_at_version(file, latest_version());
+}
 
 std::unique_ptr<Db> Db::open_at_version(const fs::path& file, int version) {
     if (auto v = peek_user_version(file); v && *v > latest_version()) {
@@ -192,8 +196,8 @@ std::map<std::string, std::string> Db::settings_all() const {
 }
 
 std::optional<AppRow> Db::app_get() const {
-    SQLite::Statement q(*m_db,
-                        "SELECT client_key, client_secret, scopes, updated_at FROM app WHERE id = 1");
+    SQLite::Statement q(
+        *m_db, "SELECT client_key, client_secret, scopes, updated_at FROM app WHERE id = 1");
     if (!q.executeStep()) {
         return std::nullopt;
     }
@@ -248,8 +252,10 @@ std::vector<EventRow> Db::events(std::size_t limit) const {
         EventRow e;
         e.id = q.getColumn(0).getInt64();
         e.at = q.getColumn(1).getInt64();
-        if (!q.getColumn(2).isNull()) e.account_id = q.getColumn(2).getInt64();
-        if (!q.getColumn(3).isNull()) e.post_id = q.getColumn(3).getInt64();
+        if (!q.getColumn(2).isNull())
+            e.account_id = q.getColumn(2).getInt64();
+        if (!q.getColumn(3).isNull())
+            e.post_id = q.getColumn(3).getInt64();
         e.kind = q.getColumn(4).getString();
         e.detail = q.getColumn(5).getString();
         out.push_back(std::move(e));
@@ -261,7 +267,8 @@ std::string Db::quick_check() const {
     std::string out;
     SQLite::Statement q(*m_db, "PRAGMA quick_check");
     while (q.executeStep()) {
-        if (!out.empty()) out += "; ";
+        if (!out.empty())
+            out += "; ";
         out += q.getColumn(0).getString();
     }
     return out;

@@ -1,14 +1,11 @@
-#include <looppost/util/fs.hpp>
-
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <looppost/core/errors.hpp>
+#include <looppost/util/fs.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
-
-#include <looppost/core/errors.hpp>
 
 namespace looppost::util {
 namespace fs = std::filesystem;
@@ -131,6 +128,8 @@ std::optional<mode_t> file_mode(const fs::path& p) {
     return st.st_mode & 07777;
 }
 
-std::string mode_string(mode_t m) { return fmt::format("{:04o}", m); }
+std::string mode_string(mode_t m) {
+    return fmt::format("{:04o}", m);
+}
 
 } // namespace looppost::util

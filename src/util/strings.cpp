@@ -1,9 +1,7 @@
-#include <looppost/util/strings.hpp>
-
 #include <algorithm>
 #include <cctype>
-
 #include <fmt/format.h>
+#include <looppost/util/strings.hpp>
 
 namespace looppost::util {
 
@@ -68,7 +66,8 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 }
 } // namespace
 
-std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates) {
     std::optional<std::string> best;
     size_t best_d = 3;
     for (const auto& c : candidates) {

@@ -1,8 +1,6 @@
-#include <looppost/util/url.hpp>
-
 #include <charconv>
-
 #include <looppost/util/strings.hpp>
+#include <looppost/util/url.hpp>
 
 namespace looppost::util {
 
@@ -93,9 +91,12 @@ std::string url_encode(std::string_view s) {
 
 std::string url_decode(std::string_view s, bool plus_is_space) {
     auto hexval = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
         return -1;
     };
     std::string out;

@@ -1,14 +1,12 @@
 #include <cerrno>
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
-#include <sodium.h>
-
 #include <looppost/core/errors.hpp>
 #include <looppost/util/fs.hpp>
 #include <looppost/vault/vault.hpp>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace looppost::vault {
 namespace fs = std::filesystem;
@@ -25,20 +23,23 @@ Secret read_key_file(const fs::path& file) {
                     fmt::format("key file \"{}\" is not a regular file", file.string()));
     }
     if (st.st_uid != ::geteuid()) {
-        throw Error(Exit::config_missing,
-                    fmt::format("key file \"{}\" belongs to another user (uid {}); refusing to use it",
-                                file.string(), st.st_uid));
+        throw Error(
+            Exit::config_missing,
+            fmt::format("key file \"{}\" belongs to another user (uid {}); refusing to use it",
+                        file.string(), st.st_uid));
     }
     if ((st.st_mode & 077) != 0) {
-        throw Error(Exit::config_missing,
-                    fmt::format("key file \"{}\" is accessible by others (mode {}); run chmod 600 \"{}\"",
-                                file.string(), util::mode_string(st.st_mode & 07777), file.string()));
+        throw Error(
+            Exit::config_missing,
+            fmt::format("key file \"{}\" is accessible by others (mode {}); run chmod 600 \"{}\"",
+                        file.string(), util::mode_string(st.st_mode & 07777), file.string()));
     }
     if (st.st_size != crypto_aead_xchacha20poly1305_ietf_KEYBYTES) {
         throw Error(Exit::config_missing,
                     fmt::format("key file \"{}\" is corrupted ({} bytes, expected {}); restore it "
                                 "from a backup",
-                                file.string(), st.st_size, crypto_aead_xchacha20poly1305_ietf_KEYBYTES));
+                                file.string(), st.st_size,
+                                crypto_aead_xchacha20poly1305_ietf_KEYBYTES));
     }
     std::string buf(crypto_aead_xchacha20poly1305_ietf_KEYBYTES, '\0');
     ssize_t n = ::read(fd.get(), buf.data(), buf.size());

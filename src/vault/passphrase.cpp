@@ -1,22 +1,22 @@
 #include <cerrno>
 #include <fcntl.h>
-#include <termios.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
-#include <sodium.h>
-
 #include <looppost/core/errors.hpp>
 #include <looppost/util/fs.hpp>
 #include <looppost/vault/vault.hpp>
+#include <sodium.h>
+#include <termios.h>
+#include <unistd.h>
 
 namespace looppost::vault {
 namespace {
 
 // Strips one trailing newline (files written by `echo` end with one).
 std::string chomp(std::string s) {
-    if (!s.empty() && s.back() == '\n') s.pop_back();
-    if (!s.empty() && s.back() == '\r') s.pop_back();
+    if (!s.empty() && s.back() == '\n')
+        s.pop_back();
+    if (!s.empty() && s.back() == '\r')
+        s.pop_back();
     return s;
 }
 
@@ -26,7 +26,7 @@ Secret prompt(util::Fd& tty, std::string_view question) {
             throw Error(Exit::config_missing, "cannot write to the terminal");
         }
     };
-    termios old {};
+    termios old{};
     bool have_termios = ::tcgetattr(tty.get(), &old) == 0;
     if (have_termios) {
         termios quiet = old;
@@ -69,14 +69,16 @@ public:
                         "the store is protected by a passphrase: set LOOPPOST_PASSPHRASE_FILE to a "
                         "file holding it, or run looppost on a terminal");
         }
-        Secret first = prompt(tty, new_store ? "new looppost passphrase: " : "looppost passphrase: ");
+        Secret first =
+            prompt(tty, new_store ? "new looppost passphrase: " : "looppost passphrase: ");
         if (first.empty()) {
             throw Error(Exit::config_missing, "the passphrase cannot be empty");
         }
         if (new_store) {
             Secret again = prompt(tty, "repeat the passphrase: ");
             if (!(again == first)) {
-                throw Error(Exit::config_missing, "the two passphrases differ; nothing was changed");
+                throw Error(Exit::config_missing,
+                            "the two passphrases differ; nothing was changed");
             }
         }
         return first;

@@ -1,7 +1,5 @@
-#include <looppost/vault/secret.hpp>
-
 #include <cstring>
-
+#include <looppost/vault/secret.hpp>
 #include <sodium.h>
 
 namespace looppost::vault {
@@ -11,7 +9,9 @@ Secret::Secret(std::string_view value) : m_data(new char[value.size() + 1]), m_s
     m_data[m_size] = '\0';
 }
 
-Secret::~Secret() { wipe(); }
+Secret::~Secret() {
+    wipe();
+}
 
 Secret::Secret(Secret&& o) noexcept : m_data(o.m_data), m_size(o.m_size) {
     o.m_data = nullptr;

@@ -1,12 +1,9 @@
-#include <looppost/vault/vault.hpp>
-
 #include <cstdio>
-#include <unistd.h>
-
 #include <fmt/format.h>
-#include <sodium.h>
-
 #include <looppost/core/errors.hpp>
+#include <looppost/vault/vault.hpp>
+#include <sodium.h>
+#include <unistd.h>
 
 namespace looppost::vault {
 namespace {
@@ -29,7 +26,9 @@ void init_sodium() {
     }
 }
 
-store::Blob to_blob(std::string_view s) { return {s.begin(), s.end()}; }
+store::Blob to_blob(std::string_view s) {
+    return {s.begin(), s.end()};
+}
 
 struct KdfParams {
     unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
@@ -70,7 +69,9 @@ Secret derive_key(const Secret& passphrase, const store::Blob& salt, const KdfPa
 
 } // namespace
 
-std::string_view key_mode_name(KeyMode m) { return m == KeyMode::file ? "file" : "passphrase"; }
+std::string_view key_mode_name(KeyMode m) {
+    return m == KeyMode::file ? "file" : "passphrase";
+}
 
 Vault Vault::open(const core::Paths& paths, store::Db& db, KeyMode mode_for_new_store,
                   PassphraseSource& passphrase) {
@@ -152,9 +153,10 @@ store::Blob Vault::seal(std::string_view plaintext, const Ad& ad) const {
     randombytes_buf(nonce, k_nonce_bytes);
     unsigned long long clen = 0;
     crypto_aead_xchacha20poly1305_ietf_encrypt(
-        out.data() + 1 + k_nonce_bytes, &clen, reinterpret_cast<const unsigned char*>(plaintext.data()),
-        plaintext.size(), reinterpret_cast<const unsigned char*>(ads.data()), ads.size(), nullptr,
-        nonce, reinterpret_cast<const unsigned char*>(m_key.reveal().data()));
+        out.data() + 1 + k_nonce_bytes, &clen,
+        reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
+        reinterpret_cast<const unsigned char*>(ads.data()), ads.size(), nullptr, nonce,
+        reinterpret_cast<const unsigned char*>(m_key.reveal().data()));
     out.resize(1 + k_nonce_bytes + clen);
     return out;
 }

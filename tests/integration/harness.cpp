@@ -6,13 +6,12 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <httplib.h>
 #include <poll.h>
 #include <spawn.h>
 #include <stdexcept>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <httplib.h>
 
 extern char** environ;
 
@@ -159,10 +158,13 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
         }
         pollfd fds[3] = {{out.fd[0], POLLIN, 0}, {err.fd[0], POLLIN, 0}, {in.fd[1], POLLOUT, 0}};
         int nfds = in.fd[1] >= 0 ? 3 : 2;
-        if (!out_open) fds[0].fd = -1;
-        if (!err_open) fds[1].fd = -1;
+        if (!out_open)
+            fds[0].fd = -1;
+        if (!err_open)
+            fds[1].fd = -1;
         if (poll(fds, nfds, static_cast<int>(std::min<long long>(left, 1000))) < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR)
+                continue;
             throw std::runtime_error("poll failed");
         }
         char buf[65536];
@@ -178,8 +180,10 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
         }
         if (nfds == 3 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
             ssize_t n = ::write(in.fd[1], input.data() + written, input.size() - written);
-            if (n > 0) written += static_cast<size_t>(n);
-            if (n < 0 || written == input.size()) in.close_write();
+            if (n > 0)
+                written += static_cast<size_t>(n);
+            if (n < 0 || written == input.size())
+                in.close_write();
         }
     }
     in.close_write();
@@ -229,7 +233,9 @@ Sandbox::~Sandbox() {
     }
 }
 
-std::string Sandbox::base_url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+std::string Sandbox::base_url() const {
+    return "http://127.0.0.1:" + std::to_string(m_port);
+}
 
 namespace {
 nlohmann::json check(const httplib::Result& res, const std::string& what) {

@@ -6,11 +6,10 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace harness {
 
@@ -59,7 +58,8 @@ public:
     /// Admin API under /_sandbox/ ("state", "faults", "clock/advance", …). Throws on transport
     /// errors and on non-2xx answers.
     nlohmann::json get(const std::string& admin_path) const;
-    nlohmann::json post(const std::string& admin_path, const nlohmann::json& body = nlohmann::json::object()) const;
+    nlohmann::json post(const std::string& admin_path,
+                        const nlohmann::json& body = nlohmann::json::object()) const;
     nlohmann::json del(const std::string& admin_path) const;
 
 private:

@@ -1,15 +1,13 @@
 // The real looppost binary against a real looppost-sandbox: doctor, app, config, and every bad
 // input of the foundation getting one clear line, its exit code, and no change on disk.
 
-#include <doctest/doctest.h>
+#include "harness.hpp"
 
+#include <doctest/doctest.h>
 #include <fstream>
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <SQLiteCpp/SQLiteCpp.h>
-
-#include "harness.hpp"
 
 namespace fs = std::filesystem;
 using harness::Home;
@@ -48,14 +46,15 @@ int lines(const std::string& s) {
 
 const nlohmann::json* find_check(const nlohmann::json& doc, const std::string& name) {
     for (const auto& c : doc["checks"]) {
-        if (c["name"] == name) return &c;
+        if (c["name"] == name)
+            return &c;
     }
     return nullptr;
 }
 
 void set_app(const Home& home, const std::string& secret = "sbx_client_secret") {
-    auto r = home.looppost({"app", "set", "--client-key", "sbx_client_key", "--client-secret-stdin"},
-                           secret + "\n");
+    auto r = home.looppost(
+        {"app", "set", "--client-key", "sbx_client_key", "--client-secret-stdin"}, secret + "\n");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
 }
 
@@ -71,7 +70,8 @@ harness::RunResult looppost_unprivileged(const Home& home, const std::vector<std
 
 } // namespace
 
-TEST_CASE("doctor --json on an empty home creates the key and database privately and reports every check") {
+TEST_CASE("doctor --json on an empty home creates the key and database privately and reports every "
+          "check") {
     Sandbox sbx;
     Home home(&sbx);
     auto r = home.looppost({"doctor", "--json"});
@@ -116,7 +116,8 @@ TEST_CASE("doctor reports a clock that disagrees with the API's") {
     auto doc = r.json();
     REQUIRE(find_check(doc, "clock"));
     CHECK((*find_check(doc, "clock"))["ok"] == false);
-    CHECK((*find_check(doc, "clock"))["detail"].get<std::string>().find("behind") != std::string::npos);
+    CHECK((*find_check(doc, "clock"))["detail"].get<std::string>().find("behind") !=
+          std::string::npos);
     CHECK(r.exit_code == 1);
 }
 
@@ -132,8 +133,9 @@ TEST_CASE("doctor reports an unreachable API base with exit 69") {
 TEST_CASE("the client secret never appears in the database, its WAL, or any output") {
     Home home;
     const std::string secret = "Zq9-very-distinctive-client-secret-4471";
-    auto set = home.looppost({"app", "set", "--client-key", "ck_test", "--client-secret-stdin", "--json"},
-                             secret + "\n");
+    auto set =
+        home.looppost({"app", "set", "--client-key", "ck_test", "--client-secret-stdin", "--json"},
+                      secret + "\n");
     REQUIRE_MESSAGE(set.exit_code == 0, set.err);
     auto show = home.looppost({"app", "show", "--json"});
     CHECK(show.exit_code == 0);
@@ -143,26 +145,29 @@ TEST_CASE("the client secret never appears in the database, its WAL, or any outp
     CHECK(doc["scopes"].size() == 6);
     auto human = home.looppost({"app", "show"});
     auto verbose = home.looppost({"-v", "app", "show"});
-    for (const auto* text : {&set.out, &set.err, &show.out, &human.out, &verbose.out, &verbose.err}) {
+    for (const auto* text :
+         {&set.out, &set.err, &show.out, &human.out, &verbose.out, &verbose.err}) {
         CHECK(text->find(secret) == std::string::npos);
     }
     // Check while a connection could still hold a WAL, and after.
     CHECK(all_bytes_under(home.path()).find(secret) == std::string::npos);
-    CHECK(all_bytes_under(home.path()).find("ck_test") != std::string::npos); // the key is not secret
+    CHECK(all_bytes_under(home.path()).find("ck_test") !=
+          std::string::npos); // the key is not secret
 }
 
 TEST_CASE("app set reads the secret from a file and refuses an empty or missing one") {
     Home home;
     auto file = home.path() / "secret.txt";
     { std::ofstream(file) << "from-a-file\n"; }
-    auto ok = home.looppost({"app", "set", "--client-key", "ck", "--client-secret-file", file.string(),
-                             "--scopes", "user.info.basic,video.upload"});
+    auto ok = home.looppost({"app", "set", "--client-key", "ck", "--client-secret-file",
+                             file.string(), "--scopes", "user.info.basic,video.upload"});
     CHECK_MESSAGE(ok.exit_code == 0, ok.err);
     CHECK(home.looppost({"app", "show", "--json"}).json()["scopes"] ==
           nlohmann::json::array({"user.info.basic", "video.upload"}));
 
     auto before = snapshot(home.path() / "data");
-    auto empty = home.looppost({"app", "set", "--client-key", "ck2", "--client-secret-stdin"}, "\n");
+    auto empty =
+        home.looppost({"app", "set", "--client-key", "ck2", "--client-secret-stdin"}, "\n");
     CHECK(empty.exit_code == 65);
     CHECK(lines(empty.err) == 1);
     auto missing = home.looppost({"app", "set", "--client-key", "ck2", "--client-secret-file",
@@ -191,7 +196,8 @@ TEST_CASE("environment credentials override the stored app") {
     Home home;
     set_app(home);
     auto doc = home.looppost({"app", "show", "--json"}, "",
-                             {{"LOOPPOST_CLIENT_KEY", "env_key"}, {"LOOPPOST_CLIENT_SECRET", "env_secret"}})
+                             {{"LOOPPOST_CLIENT_KEY", "env_key"},
+                              {"LOOPPOST_CLIENT_SECRET", "env_secret"}})
                    .json();
     CHECK(doc["client_key"] == "env_key");
     CHECK(doc["client_key_source"] == "env");
@@ -205,13 +211,14 @@ TEST_CASE("global flags are accepted before and after the command") {
     CHECK(before.exit_code == 0);
     CHECK(before.out == after.out);
     CHECK(before.json().is_array());
-    auto home_after = harness::run_program(LOOPPOST_BIN, {"config", "get", "api_base", "--home",
-                                                          home.path().string()},
-                                           {{"LOOPPOST_HOME", harness::k_unset}});
+    auto home_after = harness::run_program(
+        LOOPPOST_BIN, {"config", "get", "api_base", "--home", home.path().string()},
+        {{"LOOPPOST_HOME", harness::k_unset}});
     CHECK(home_after.exit_code == 0);
 }
 
-TEST_CASE("config set stores a value, the environment overrides it and unset restores the default") {
+TEST_CASE(
+    "config set stores a value, the environment overrides it and unset restores the default") {
     Home home;
     CHECK(home.looppost({"config", "set", "http_timeout", "30"}).exit_code == 0);
     auto stored = home.looppost({"config", "get", "http_timeout", "--json"}).json();
@@ -253,7 +260,8 @@ TEST_CASE("a usage error exits 2 with one line, and a JSON error object under --
 }
 
 TEST_CASE("--version and --help need no home at all") {
-    auto v = harness::run_program(LOOPPOST_BIN, {"--version"}, {{"LOOPPOST_HOME", "/nonexistent/x"}});
+    auto v =
+        harness::run_program(LOOPPOST_BIN, {"--version"}, {{"LOOPPOST_HOME", "/nonexistent/x"}});
     CHECK(v.exit_code == 0);
     CHECK(v.out.rfind("looppost ", 0) == 0);
     auto h = harness::run_program(LOOPPOST_BIN, {"--help"}, {{"LOOPPOST_HOME", "/nonexistent/x"}});
@@ -264,7 +272,8 @@ TEST_CASE("--version and --help need no home at all") {
 TEST_CASE("a missing home exits 66 with one line and creates nothing") {
     harness::TempDir dir;
     auto home = dir.path() / "missing";
-    auto r = harness::run_program(LOOPPOST_BIN, {"config", "list"}, {{"LOOPPOST_HOME", home.string()}});
+    auto r =
+        harness::run_program(LOOPPOST_BIN, {"config", "list"}, {{"LOOPPOST_HOME", home.string()}});
     CHECK(r.exit_code == 66);
     CHECK(lines(r.err) == 1);
     CHECK(r.err.find("does not exist") != std::string::npos);
@@ -344,7 +353,8 @@ TEST_CASE("a database from a newer looppost exits 78 and is left untouched") {
     Home home;
     set_app(home);
     {
-        SQLite::Database raw((home.path() / "data" / "looppost.db").string(), SQLite::OPEN_READWRITE);
+        SQLite::Database raw((home.path() / "data" / "looppost.db").string(),
+                             SQLite::OPEN_READWRITE);
         raw.exec("PRAGMA user_version = 999");
     }
     auto before = snapshot(home.path());
@@ -362,7 +372,8 @@ TEST_CASE("an http API base that is not loopback is refused with exit 78 before 
     CHECK(r.exit_code == 78);
     auto doc = r.json();
     CHECK((*find_check(doc, "api"))["ok"] == false);
-    CHECK((*find_check(doc, "api"))["detail"].get<std::string>().find("LOOPPOST_API_BASE") != std::string::npos);
+    CHECK((*find_check(doc, "api"))["detail"].get<std::string>().find("LOOPPOST_API_BASE") !=
+          std::string::npos);
     auto set = home.looppost({"config", "set", "api_base", "http://192.168.1.20:8080"});
     CHECK(set.exit_code == 2);
     CHECK(lines(set.err) == 1);

@@ -1,13 +1,12 @@
 // The libcurl HttpClient against the real sandbox over loopback: connection reuse, the retry
 // policy meeting real faults, timeouts, drops, truncation and the loopback-only http rule.
 
-#include <doctest/doctest.h>
+#include "harness.hpp"
 
+#include <doctest/doctest.h>
 #include <looppost/core/errors.hpp>
 #include <looppost/net/curl_client.hpp>
 #include <looppost/net/http.hpp>
-
-#include "harness.hpp"
 
 using namespace looppost;
 using namespace std::chrono;
@@ -22,7 +21,9 @@ net::Request get(const Sandbox& sbx, std::optional<net::RetryPolicy> retry = std
     return r;
 }
 
-net::RetryPolicy quick(int attempts) { return {attempts, milliseconds(20), milliseconds(100)}; }
+net::RetryPolicy quick(int attempts) {
+    return {attempts, milliseconds(20), milliseconds(100)};
+}
 
 struct Fixture {
     Sandbox sbx;
@@ -49,8 +50,11 @@ TEST_CASE("one client reuses its connection for successive requests") {
 
 TEST_CASE("a 503 fault is retried and the request then succeeds") {
     Fixture f;
-    f.sbx.post("faults", {{"path_prefix", "/"}, {"kind", "status"}, {"http_status", 503},
-                          {"error_code", "internal_error"}, {"times", 2}});
+    f.sbx.post("faults", {{"path_prefix", "/"},
+                          {"kind", "status"},
+                          {"http_status", 503},
+                          {"error_code", "internal_error"},
+                          {"times", 2}});
     auto r = f.send(get(f.sbx, quick(4)));
     REQUIRE(r);
     CHECK(r->status == 200);
@@ -59,8 +63,11 @@ TEST_CASE("a 503 fault is retried and the request then succeeds") {
 
 TEST_CASE("a 429 answer keeps TikTok's error body for the caller") {
     Fixture f;
-    f.sbx.post("faults", {{"path_prefix", "/v2/video/list/"}, {"kind", "status"}, {"http_status", 429},
-                          {"error_code", "rate_limit_exceeded"}, {"times", 5}});
+    f.sbx.post("faults", {{"path_prefix", "/v2/video/list/"},
+                          {"kind", "status"},
+                          {"http_status", 429},
+                          {"error_code", "rate_limit_exceeded"},
+                          {"times", 5}});
     net::Request r;
     r.method = "POST";
     r.url = f.sbx.base_url() + "/v2/video/list/";
@@ -98,7 +105,8 @@ TEST_CASE("an answer slower than the timeout is a timeout") {
 
 TEST_CASE("a truncated body is a transport failure, not a short success") {
     Fixture f;
-    f.sbx.post("faults", {{"path_prefix", "/"}, {"kind", "truncate"}, {"keep_bytes", 5}, {"times", 1}});
+    f.sbx.post("faults",
+               {{"path_prefix", "/"}, {"kind", "truncate"}, {"keep_bytes", 5}, {"times", 1}});
     auto r = f.send(get(f.sbx));
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == net::NetErrorKind::dropped);

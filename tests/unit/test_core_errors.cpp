@@ -1,12 +1,11 @@
 #include <doctest/doctest.h>
-
 #include <looppost/core/errors.hpp>
 
 using namespace looppost;
 
 TEST_CASE("a run reports the first outcome that applies in the order 77, 78, 1, 69, 75, 0") {
     const Exit order[] = {Exit::reauth_required, Exit::config_missing, Exit::failed,
-                          Exit::unavailable, Exit::deferred, Exit::ok};
+                          Exit::unavailable,     Exit::deferred,       Exit::ok};
     for (size_t i = 0; i < std::size(order); ++i) {
         for (size_t j = i; j < std::size(order); ++j) {
             CHECK(more_urgent(order[i], order[j]) == order[i]);

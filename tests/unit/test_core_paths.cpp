@@ -1,19 +1,18 @@
+#include "unit_support.hpp"
+
 #include <doctest/doctest.h>
-
-#include <sys/stat.h>
-
 #include <looppost/core/errors.hpp>
 #include <looppost/core/paths.hpp>
 #include <looppost/util/fs.hpp>
-
-#include "unit_support.hpp"
+#include <sys/stat.h>
 
 using namespace looppost;
 using namespace looppost::core;
 namespace fs = std::filesystem;
 
 TEST_CASE("LOOPPOST_HOME puts the key and the database in separate folders under it") {
-    auto p = Paths::resolve(std::nullopt, fixed_env({{"LOOPPOST_HOME", "/srv/lp"}, {"HOME", "/home/u"}}));
+    auto p = Paths::resolve(std::nullopt,
+                            fixed_env({{"LOOPPOST_HOME", "/srv/lp"}, {"HOME", "/home/u"}}));
     CHECK(p.key_file() == fs::path("/srv/lp/config/key"));
     CHECK(p.db_file() == fs::path("/srv/lp/data/looppost.db"));
     CHECK(p.media_dir() == fs::path("/srv/lp/data/media"));
@@ -28,9 +27,9 @@ TEST_CASE("without a home the XDG folders are used, with their defaults") {
     auto p = Paths::resolve(std::nullopt, fixed_env({{"HOME", "/home/u"}}));
     CHECK(p.key_file() == fs::path("/home/u/.config/looppost/key"));
     CHECK(p.db_file() == fs::path("/home/u/.local/share/looppost/looppost.db"));
-    auto q = Paths::resolve(std::nullopt, fixed_env({{"HOME", "/home/u"},
-                                                     {"XDG_CONFIG_HOME", "/cfg"},
-                                                     {"XDG_DATA_HOME", "/data"}}));
+    auto q = Paths::resolve(
+        std::nullopt,
+        fixed_env({{"HOME", "/home/u"}, {"XDG_CONFIG_HOME", "/cfg"}, {"XDG_DATA_HOME", "/data"}}));
     CHECK(q.key_file() == fs::path("/cfg/looppost/key"));
     CHECK(q.db_file() == fs::path("/data/looppost/looppost.db"));
 }

@@ -1,11 +1,12 @@
 #include <doctest/doctest.h>
-
 #include <looppost/core/log.hpp>
 
 using looppost::core::redact;
 
 namespace {
-bool has(const std::string& s, std::string_view part) { return s.find(part) != std::string::npos; }
+bool has(const std::string& s, std::string_view part) {
+    return s.find(part) != std::string::npos;
+}
 } // namespace
 
 TEST_CASE("authorization headers lose their value") {
@@ -28,14 +29,16 @@ TEST_CASE("secret fields in form bodies are redacted and others kept") {
 }
 
 TEST_CASE("upload_token in a URL is redacted") {
-    auto out = redact("PUT https://open-upload.tiktokapis.com/video/?upload_id=67890&upload_token=Xza123");
+    auto out =
+        redact("PUT https://open-upload.tiktokapis.com/video/?upload_id=67890&upload_token=Xza123");
     CHECK(has(out, "upload_id=67890"));
     CHECK_FALSE(has(out, "Xza123"));
 }
 
 TEST_CASE("secret fields in JSON are redacted, error codes stay readable") {
-    auto out = redact(R"({"access_token":"act.1234","expires_in":86400,"refresh_token" : "rft.5678",)"
-                      R"("open_id":"oid","error":{"code":"ok","message":""}})");
+    auto out =
+        redact(R"({"access_token":"act.1234","expires_in":86400,"refresh_token" : "rft.5678",)"
+               R"("open_id":"oid","error":{"code":"ok","message":""}})");
     CHECK_FALSE(has(out, "1234"));
     CHECK_FALSE(has(out, "5678"));
     CHECK(has(out, R"("expires_in":86400)"));
@@ -43,7 +46,8 @@ TEST_CASE("secret fields in JSON are redacted, error codes stay readable") {
     CHECK(has(out, R"("open_id":"oid")"));
     // A QR confirm carries the authorization code; it is a secret.
     CHECK_FALSE(has(redact(R"({"code":"Xy7*kL!9","status":"confirmed"})"), "Xy7*kL!9"));
-    CHECK_FALSE(has(redact(R"({"redirect_uri":"https://cb.example/?code=Ab*12&state=s"})"), "Ab*12"));
+    CHECK_FALSE(
+        has(redact(R"({"redirect_uri":"https://cb.example/?code=Ab*12&state=s"})"), "Ab*12"));
 }
 
 TEST_CASE("TikTok-style tokens are redacted wherever they appear") {
@@ -55,6 +59,7 @@ TEST_CASE("TikTok-style tokens are redacted wherever they appear") {
 }
 
 TEST_CASE("text without secrets passes through unchanged") {
-    std::string plain = "POST https://open.tiktokapis.com/v2/post/publish/status/fetch/ {\"publish_id\":\"v_pub_file~v2-1.1\"}";
+    std::string plain = "POST https://open.tiktokapis.com/v2/post/publish/status/fetch/ "
+                        "{\"publish_id\":\"v_pub_file~v2-1.1\"}";
     CHECK(redact(plain) == plain);
 }

@@ -1,5 +1,4 @@
 #include <doctest/doctest.h>
-
 #include <looppost/core/errors.hpp>
 #include <looppost/core/settings.hpp>
 
@@ -10,7 +9,8 @@ namespace {
 StoredLookup stored(std::map<std::string, std::string> m) {
     return [m](std::string_view name) -> std::optional<std::string> {
         auto it = m.find(std::string(name));
-        if (it == m.end()) return std::nullopt;
+        if (it == m.end())
+            return std::nullopt;
         return it->second;
     };
 }
@@ -25,7 +25,8 @@ TEST_CASE("a setting comes from the flag, then the environment, then the store, 
     CHECK(with_store.get("http_timeout").value == "30");
     CHECK(with_store.get("http_timeout").source == SettingSource::stored);
 
-    Settings with_env(fixed_env({{"LOOPPOST_HTTP_TIMEOUT", "20"}}), stored({{"http_timeout", "30"}}));
+    Settings with_env(fixed_env({{"LOOPPOST_HTTP_TIMEOUT", "20"}}),
+                      stored({{"http_timeout", "30"}}));
     CHECK(with_env.get("http_timeout").value == "20");
     CHECK(with_env.get("http_timeout").source == SettingSource::env);
 
@@ -55,10 +56,12 @@ TEST_CASE("values are validated against the key's type") {
     CHECK_THROWS_AS(validate_setting(setting_key("key_mode"), "keyring"), UsageError);
     CHECK(validate_setting(setting_key("api_base"), "https://open.tiktokapis.com/") ==
           "https://open.tiktokapis.com");
-    CHECK(validate_setting(setting_key("api_base"), "http://127.0.0.1:8080") == "http://127.0.0.1:8080");
+    CHECK(validate_setting(setting_key("api_base"), "http://127.0.0.1:8080") ==
+          "http://127.0.0.1:8080");
     CHECK(validate_setting(setting_key("api_base"), "http://[::1]:8080") == "http://[::1]:8080");
     CHECK_THROWS_AS(validate_setting(setting_key("api_base"), "http://10.0.0.5"), UsageError);
-    CHECK_THROWS_AS(validate_setting(setting_key("api_base"), "http://127.0.0.1.evil.com"), UsageError);
+    CHECK_THROWS_AS(validate_setting(setting_key("api_base"), "http://127.0.0.1.evil.com"),
+                    UsageError);
     CHECK_THROWS_AS(validate_setting(setting_key("api_base"), "ftp://x"), UsageError);
 }
 

@@ -1,7 +1,5 @@
-#include <doctest/doctest.h>
-
 #include <deque>
-
+#include <doctest/doctest.h>
 #include <looppost/net/http.hpp>
 
 using namespace looppost;
@@ -45,7 +43,9 @@ net::Result status(long s, net::Headers h = {}) {
     return r;
 }
 
-net::Result failure(net::NetErrorKind k) { return util::unexpected(net::NetError{k, "boom"}); }
+net::Result failure(net::NetErrorKind k) {
+    return util::unexpected(net::NetError{k, "boom"});
+}
 
 net::Request retrying(int attempts) {
     net::Request r;
@@ -141,7 +141,8 @@ TEST_CASE("a Retry-After header sets the wait, capped by the policy") {
     net::RetryPolicy p{4, milliseconds(1000), milliseconds(8000)};
     FixedRandom rnd(0);
     CHECK(net::backoff_delay(p, 1, status(429, {{"retry-after", "3"}}), rnd) == milliseconds(3000));
-    CHECK(net::backoff_delay(p, 1, status(429, {{"Retry-After", "600"}}), rnd) == milliseconds(8000));
+    CHECK(net::backoff_delay(p, 1, status(429, {{"Retry-After", "600"}}), rnd) ==
+          milliseconds(8000));
 }
 
 TEST_CASE("a streamed body is rewound before each retry") {

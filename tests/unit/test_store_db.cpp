@@ -1,13 +1,11 @@
+#include "unit_support.hpp"
+
 #include <doctest/doctest.h>
-
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <looppost/core/errors.hpp>
 #include <looppost/store/db.hpp>
 #include <looppost/store/migrations.hpp>
 #include <looppost/util/fs.hpp>
-
-#include "unit_support.hpp"
+#include <SQLiteCpp/SQLiteCpp.h>
 
 using namespace looppost;
 
@@ -16,7 +14,8 @@ std::vector<std::string> tables(const std::filesystem::path& file) {
     SQLite::Database raw(file.string(), SQLite::OPEN_READONLY);
     SQLite::Statement q(raw, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
     std::vector<std::string> out;
-    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    while (q.executeStep())
+        out.push_back(q.getColumn(0).getString());
     return out;
 }
 } // namespace

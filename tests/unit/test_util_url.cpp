@@ -1,5 +1,4 @@
 #include <doctest/doctest.h>
-
 #include <looppost/util/url.hpp>
 
 using namespace looppost::util;
@@ -42,6 +41,7 @@ TEST_CASE("authorization codes with * and ! survive decoding") {
 }
 
 TEST_CASE("form bodies encode everything but unreserved characters") {
-    CHECK(form_encode({{"client_key", "ab c"}, {"code", "x*y!z"}}) == "client_key=ab%20c&code=x%2Ay%21z");
+    CHECK(form_encode({{"client_key", "ab c"}, {"code", "x*y!z"}}) ==
+          "client_key=ab%20c&code=x%2Ay%21z");
     CHECK(url_encode("user.info.basic,video.list") == "user.info.basic%2Cvideo.list");
 }

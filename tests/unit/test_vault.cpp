@@ -1,16 +1,14 @@
+#include "unit_support.hpp"
+
 #include <doctest/doctest.h>
-
 #include <fstream>
-#include <sstream>
-#include <sys/stat.h>
-
 #include <looppost/core/errors.hpp>
 #include <looppost/core/paths.hpp>
 #include <looppost/store/db.hpp>
 #include <looppost/util/fs.hpp>
 #include <looppost/vault/vault.hpp>
-
-#include "unit_support.hpp"
+#include <sstream>
+#include <sys/stat.h>
 
 using namespace looppost;
 using looppost::vault::Ad;
@@ -21,7 +19,9 @@ using looppost::vault::Vault;
 namespace {
 
 template <class T>
-concept Streamable = requires(std::ostream& os, const T& t) { os << t; };
+concept Streamable = requires(std::ostream& os, const T& t) {
+    os << t;
+};
 
 static_assert(!Streamable<Secret>, "a Secret must not be printable");
 static_assert(!fmt::is_formattable<Secret>::value, "a Secret must not be formattable");
@@ -57,7 +57,8 @@ TEST_CASE("a sealed value opens to the same bytes under the same associated data
     Store s;
     Vault v = Vault::open(s.paths, *s.db, KeyMode::file, g_unused);
     auto sealed = v.seal("rft.refresh-token-value", Ad{"accounts", 7, "refresh_token"});
-    CHECK(std::string(sealed.begin(), sealed.end()).find("refresh-token-value") == std::string::npos);
+    CHECK(std::string(sealed.begin(), sealed.end()).find("refresh-token-value") ==
+          std::string::npos);
     CHECK(v.open(sealed, Ad{"accounts", 7, "refresh_token"}).reveal() == "rft.refresh-token-value");
 }
 

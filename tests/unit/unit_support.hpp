@@ -13,7 +13,8 @@ namespace test {
 class TempDir {
 public:
     TempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "looppost-unit-XXXXXX").string();
+        std::string tmpl =
+            (std::filesystem::temp_directory_path() / "looppost-unit-XXXXXX").string();
         if (mkdtemp(tmpl.data()) == nullptr) {
             throw std::runtime_error("mkdtemp failed");
         }

@@ -2,14 +2,12 @@
 // The command line: the CLI11 tree with the global flags of DESIGN §2, one file per command in
 // src/cli/, and the one top-level catch that turns errors into exit codes.
 
-#include <functional>
-#include <memory>
-
 #include <CLI/CLI.hpp>
-
+#include <functional>
 #include <looppost/cli/session.hpp>
 #include <looppost/core/context.hpp>
 #include <looppost/core/errors.hpp>
+#include <memory>
 
 namespace looppost::cli {
 

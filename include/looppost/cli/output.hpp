@@ -3,13 +3,11 @@
 // Errors are one line on stderr ("looppost: error: …") and, under --json, an error object on
 // stdout (DESIGN §2).
 
+#include <looppost/core/errors.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <looppost/core/errors.hpp>
 
 namespace looppost::cli {
 

@@ -2,12 +2,11 @@
 // What a command works with: the Context, the output, and the database and vault, each opened
 // only when the command first asks for it.
 
-#include <memory>
-
 #include <looppost/cli/output.hpp>
 #include <looppost/core/context.hpp>
 #include <looppost/store/db.hpp>
 #include <looppost/vault/vault.hpp>
+#include <memory>
 
 namespace looppost::cli {
 

@@ -4,14 +4,13 @@
 
 #include <filesystem>
 #include <functional>
-#include <memory>
-#include <optional>
-#include <string>
-
 #include <looppost/core/clock.hpp>
 #include <looppost/core/env.hpp>
 #include <looppost/core/paths.hpp>
 #include <looppost/core/settings.hpp>
+#include <memory>
+#include <optional>
+#include <string>
 
 namespace looppost::net {
 class HttpClient;
@@ -51,9 +50,6 @@ public:
 
     /// Stored settings come from the database, opened only when a setting is actually read.
     void set_stored_settings(StoredLookup stored);
-
-    /// True when a human can answer a prompt (stdin and stderr are terminals).
-    bool interactive() const;
 
 private:
     GlobalOptions m_options;

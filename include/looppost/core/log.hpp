@@ -4,11 +4,10 @@
 // the one process-wide singleton looppost has.
 
 #include <filesystem>
+#include <fmt/format.h>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <fmt/format.h>
 
 namespace looppost::core {
 

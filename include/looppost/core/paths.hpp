@@ -5,9 +5,8 @@
 // DIR/data), which is what tests use.
 
 #include <filesystem>
-#include <optional>
-
 #include <looppost/core/env.hpp>
+#include <optional>
 
 namespace looppost::core {
 
@@ -22,7 +21,8 @@ struct Paths {
     std::filesystem::path media_dir() const { return data_dir / "media"; }
 
     /// Resolves the locations (flag > LOOPPOST_HOME > XDG). Touches nothing on disk.
-    static Paths resolve(const std::optional<std::filesystem::path>& home_flag, const EnvLookup& env);
+    static Paths resolve(const std::optional<std::filesystem::path>& home_flag,
+                         const EnvLookup& env);
 
     /// Checks the home (it must exist and be readable and writable) and creates the config and
     /// data folders with mode 0700 when missing. Errors: missing or unreadable home → no_input;

@@ -3,13 +3,12 @@
 // resolution: flag > environment > stored setting (`config set`) > default.
 
 #include <functional>
+#include <looppost/core/env.hpp>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <looppost/core/env.hpp>
 
 namespace looppost::core {
 
@@ -21,9 +20,9 @@ struct SettingKey {
     std::string_view default_value;
     std::string_view env; ///< "" when no environment variable applies
     std::string_view help;
-    long min = 0;                   ///< integer bounds
+    long min = 0; ///< integer bounds
     long max = 0;
-    std::string_view choices = {};  ///< comma-separated, for SettingType::choice
+    std::string_view choices = {}; ///< comma-separated, for SettingType::choice
 };
 
 /// Every setting looppost knows, in the order `config list` shows them.

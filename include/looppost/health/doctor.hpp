@@ -3,11 +3,10 @@
 // credentials, and whether TikTok's API base answers (with the clock skew its Date header shows).
 // Every check runs and reports, even after an earlier one failed.
 
-#include <string>
-#include <vector>
-
 #include <looppost/core/context.hpp>
 #include <looppost/core/errors.hpp>
+#include <string>
+#include <vector>
 
 namespace looppost::health {
 

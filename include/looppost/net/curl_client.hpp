@@ -3,9 +3,8 @@
 // is made, so commands that never touch the network never pay for it (DESIGN §10).
 
 #include <chrono>
-#include <memory>
-
 #include <looppost/net/http.hpp>
+#include <memory>
 
 namespace looppost::net {
 

@@ -4,15 +4,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <looppost/core/clock.hpp>
+#include <looppost/util/expected.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <looppost/core/clock.hpp>
-#include <looppost/util/expected.hpp>
 
 namespace looppost::core {
 class Settings;
@@ -48,10 +47,10 @@ struct Request {
     std::string method = "GET";
     std::string url;
     Headers headers;
-    std::string body;                   ///< in-memory body (JSON, forms)
-    BodySource* body_source = nullptr;  ///< or a streamed one (uploads)
-    std::chrono::seconds timeout{0};    ///< 0: the client's default
-    std::optional<RetryPolicy> retry;   ///< retries only when set
+    std::string body;                  ///< in-memory body (JSON, forms)
+    BodySource* body_source = nullptr; ///< or a streamed one (uploads)
+    std::chrono::seconds timeout{0};   ///< 0: the client's default
+    std::optional<RetryPolicy> retry;  ///< retries only when set
 };
 
 struct Response {
@@ -88,7 +87,8 @@ std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int failed_at
                                         const Result& last, core::Random& random);
 
 /// Sends `request`, retrying per its policy (if any) with waits through `clock`.
-Result perform(HttpClient& client, const Request& request, core::Clock& clock, core::Random& random);
+Result perform(HttpClient& client, const Request& request, core::Clock& clock,
+               core::Random& random);
 
 /// "connection refused (…)", "HTTP 503" — for messages.
 std::string describe(const Result& r);

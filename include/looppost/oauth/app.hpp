@@ -2,14 +2,13 @@
 // The user's own TikTok app (DESIGN §1.8, §2 `app set`): client key, sealed client secret, and
 // the scopes TikTok approved for it. LOOPPOST_CLIENT_KEY / LOOPPOST_CLIENT_SECRET override.
 
+#include <looppost/core/env.hpp>
+#include <looppost/store/db.hpp>
+#include <looppost/vault/vault.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <looppost/core/env.hpp>
-#include <looppost/store/db.hpp>
-#include <looppost/vault/vault.hpp>
 
 namespace looppost::oauth {
 

@@ -7,9 +7,7 @@
 
 namespace looppost::util {
 
-template <class E> struct Unexpected {
-    E error;
-};
+template <class E> struct Unexpected { E error; };
 
 template <class E> Unexpected<std::decay_t<E>> unexpected(E&& e) {
     return {std::forward<E>(e)};

@@ -13,7 +13,8 @@ std::string_view trim(std::string_view s);
 std::string to_lower(std::string_view s);
 
 /// The candidate closest to `word` (edit distance at most 2, or a prefix), for "did you mean".
-std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates);
 
 /// ` (did you mean "x"?)` or "".
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);

@@ -3,10 +3,9 @@
 // accident, and impossible to print: there is no operator<<, no fmt formatter and no to_json.
 
 #include <cstddef>
+#include <fmt/format.h>
 #include <iosfwd>
 #include <string_view>
-
-#include <fmt/format.h>
 
 namespace looppost::vault {
 
@@ -38,6 +37,4 @@ template <class Stream> Stream& operator<<(Stream&, const Secret&) = delete;
 } // namespace looppost::vault
 
 // Not constructible, so fmt reports a Secret as unformattable at compile time.
-template <> struct fmt::formatter<looppost::vault::Secret> {
-    formatter() = delete;
-};
+template <> struct fmt::formatter<looppost::vault::Secret> { formatter() = delete; };

@@ -6,14 +6,13 @@
 // passphrase an error of its own, reported before anything is opened or written.
 
 #include <cstdint>
-#include <memory>
-#include <string>
-#include <string_view>
-
 #include <looppost/core/env.hpp>
 #include <looppost/core/paths.hpp>
 #include <looppost/store/db.hpp>
 #include <looppost/vault/secret.hpp>
+#include <memory>
+#include <string>
+#include <string_view>
 
 namespace looppost::vault {
 
