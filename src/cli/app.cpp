@@ -63,6 +63,19 @@ std::string usage_message(const CLI::ParseError& e, const CLI::App& app) {
         return fmt::format("unknown command \"{}\" for {}{}; run {} --help", rest.front(), where,
                            util::did_you_mean(rest.front(), subcommand_names(*level)), where);
     }
+    // An unknown flag: suggest the nearest long flag of this command or its parents.
+    if (!rest.empty() && rest.front().rfind("--", 0) == 0) {
+        std::vector<std::string> flags;
+        for (const CLI::App* a = level; a != nullptr; a = a->get_parent()) {
+            for (const auto* opt : a->get_options()) {
+                for (const auto& name : opt->get_lnames()) {
+                    flags.push_back("--" + name);
+                }
+            }
+        }
+        std::string word = rest.front().substr(0, rest.front().find('='));
+        return fmt::format("unknown flag \"{}\"{}", word, util::did_you_mean(word, flags));
+    }
     auto subs = level->get_subcommands([](const CLI::App*) { return true; });
     if (rest.empty() && dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && !subs.empty() &&
         msg.find("subcommand") != std::string::npos) {

@@ -100,7 +100,7 @@ std::string_view source_name(SettingSource s) {
     case SettingSource::env:
         return "env";
     case SettingSource::stored:
-        return "config";
+        return "stored";
     case SettingSource::default_value:
         return "default";
     }

@@ -63,6 +63,9 @@ void set_app(store::Db& db, const vault::Vault& vault, AppUpdate update) {
         }
         update.client_key = key;
     }
+    if (!update.client_key && !update.client_secret && !update.scopes) {
+        throw UsageError("nothing to change: give --client-key with the client secret, or --scopes");
+    }
     if (!existing && (!update.client_key || !update.client_secret)) {
         throw UsageError("the first app set needs --client-key and the client secret "
                          "(--client-secret-stdin or --client-secret-file)");
@@ -97,7 +100,7 @@ AppSummary describe_app(const store::Db& db, const core::EnvLookup& env) {
     auto row = db.app_get();
     if (row) {
         s.client_key = row->client_key;
-        s.client_key_source = "config";
+        s.client_key_source = "stored";
         s.client_secret_source = "sealed";
         s.scopes = row->scopes;
         s.updated_at = row->updated_at;

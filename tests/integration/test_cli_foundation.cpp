@@ -223,7 +223,7 @@ TEST_CASE(
     CHECK(home.looppost({"config", "set", "http_timeout", "30"}).exit_code == 0);
     auto stored = home.looppost({"config", "get", "http_timeout", "--json"}).json();
     CHECK(stored["value"] == "30");
-    CHECK(stored["source"] == "config");
+    CHECK(stored["source"] == "stored");
     auto env = home.looppost({"config", "get", "http_timeout", "--json"}, "",
                              {{"LOOPPOST_HTTP_TIMEOUT", "12"}});
     CHECK(env.json()["value"] == "12");

@@ -57,7 +57,7 @@ public:
     void set_flag(std::string_view name, std::string value);
 
     /// The effective value and where it came from. A bad value from the environment or the store
-    /// is reported as a usage error naming its source.
+    /// is a configuration error (exit 78) naming where it came from.
     SettingValue get(std::string_view name) const;
     std::string get_string(std::string_view name) const { return get(name).value; }
     long get_int(std::string_view name) const;

@@ -34,7 +34,7 @@ void set_app(store::Db& db, const vault::Vault& vault, AppUpdate update);
 /// What `app show` and `doctor` say about the app, without opening the secret.
 struct AppSummary {
     std::optional<std::string> client_key;
-    std::string client_key_source;    ///< "env", "config" or ""
+    std::string client_key_source;    ///< "env", "stored" or ""
     std::string client_secret_source; ///< "env", "sealed" or ""
     std::vector<std::string> scopes;
     std::optional<std::int64_t> updated_at;
