@@ -8,6 +8,32 @@ _looppost_settings="api_base auth_base http_timeout http_attempts key_mode log_f
 _looppost_scopes="user.info.basic user.info.profile user.info.stats video.list video.upload video.publish"
 _looppost_global_flags="--help --version --json --verbose --quiet --home --account -h -v -q"
 
+# The names of the accounts, one a line, from "looppost auth list --json" (in the home given by
+# $1, else LOOPPOST_HOME, else the XDG one). Nothing when looppost is not on PATH or the database
+# does not exist yet (looppost would create it), and nothing on any error.
+_looppost_accounts()
+{
+    local home=${1:-${LOOPPOST_HOME-}} db
+    command -v looppost >/dev/null 2>&1 || return 0
+    home=${home/#\~/$HOME}
+    if [[ -n $home ]]; then
+        db=$home/data/looppost.db
+    else
+        db=${XDG_DATA_HOME:-$HOME/.local/share}/looppost/looppost.db
+    fi
+    [[ -f $db ]] || return 0
+    looppost ${home:+--home "$home"} auth list --json </dev/null 2>/dev/null |
+        sed -n 's/^ *"name": "\([^"]*\)",\{0,1\}$/\1/p'
+}
+
+# IANA time zone names, from the system's zoneinfo.
+_looppost_time_zones()
+{
+    [[ -d /usr/share/zoneinfo ]] || return 0
+    (cd /usr/share/zoneinfo && find . \( -type f -o -type l \) -name '[A-Z]*' \
+        ! -path './posix/*' ! -path './right/*' 2>/dev/null) | sed 's|^\./||'
+}
+
 _looppost()
 {
     local cur prev words cword split=false
@@ -25,6 +51,24 @@ _looppost()
         fi
     fi
 
+    # The command words typed so far, skipping flags and their values, and the --home given.
+    local -a cmd=()
+    local i w home=""
+    for ((i = 1; i < cword; i++)); do
+        w=${words[i]}
+        case $w in
+            --home | --account | --client-key | --client-secret-file | --scopes | --method | \
+                --name | --port | --redirect-uri | --timeout | --time-zone | --mode | --rename)
+                ((i++))
+                [[ ${words[i]-} == = ]] && ((i++))
+                [[ $w == --home && i -lt cword ]] && home=${words[i]}
+                ;;
+            --home=*) home=${w#--home=} ;;
+            -*) ;;
+            *) cmd+=("$w") ;;
+        esac
+    done
+
     # Values of the flags that take one.
     case $prev in
         --home)
@@ -35,7 +79,23 @@ _looppost()
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
-        --account | --client-key)
+        --account)
+            COMPREPLY=($(compgen -W "$(_looppost_accounts "$home")" -- "$cur"))
+            return
+            ;;
+        --method)
+            COMPREPLY=($(compgen -W "qr browser paste" -- "$cur"))
+            return
+            ;;
+        --mode)
+            COMPREPLY=($(compgen -W "inbox direct" -- "$cur"))
+            return
+            ;;
+        --time-zone)
+            COMPREPLY=($(compgen -W "$(_looppost_time_zones)" -- "$cur"))
+            return
+            ;;
+        --client-key | --name | --port | --redirect-uri | --timeout | --rename)
             return
             ;;
         --scopes)
@@ -55,28 +115,13 @@ _looppost()
     esac
     $split && return
 
-    # The command words typed so far, skipping flags and their values.
-    local -a cmd=()
-    local i w
-    for ((i = 1; i < cword; i++)); do
-        w=${words[i]}
-        case $w in
-            --home | --account | --client-key | --client-secret-file | --scopes)
-                ((i++))
-                [[ ${words[i]-} == = ]] && ((i++))
-                ;;
-            -*) ;;
-            *) cmd+=("$w") ;;
-        esac
-    done
-
     local flags="$_looppost_global_flags"
     case "${cmd[0]-}" in
         "")
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$flags" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "app config doctor" -- "$cur"))
+                COMPREPLY=($(compgen -W "account app auth config doctor" -- "$cur"))
             fi
             return
             ;;
@@ -89,6 +134,38 @@ _looppost()
                     flags+=" --client-key --client-secret-stdin --client-secret-file --scopes"
                     ;;
                 show) ;;
+            esac
+            ;;
+        auth)
+            case "${cmd[1]-}" in
+                "")
+                    [[ $cur == -* ]] || { COMPREPLY=($(compgen -W "login list status refresh logout" -- "$cur")); return; }
+                    ;;
+                login)
+                    flags+=" --method --scopes --name --port --redirect-uri --no-browser --timeout"
+                    ;;
+                list) ;;
+                status | refresh | logout)
+                    [[ ${cmd[1]} == logout ]] && flags+=" --local-only"
+                    if [[ $cur != -* && ${#cmd[@]} -eq 2 ]]; then
+                        COMPREPLY=($(compgen -W "$(_looppost_accounts "$home")" -- "$cur"))
+                        return
+                    fi
+                    ;;
+            esac
+            ;;
+        account)
+            case "${cmd[1]-}" in
+                "")
+                    [[ $cur == -* ]] || { COMPREPLY=($(compgen -W "set pause resume" -- "$cur")); return; }
+                    ;;
+                set | pause | resume)
+                    [[ ${cmd[1]} == set ]] && flags+=" --time-zone --mode --default --rename"
+                    if [[ $cur != -* && ${#cmd[@]} -eq 2 ]]; then
+                        COMPREPLY=($(compgen -W "$(_looppost_accounts "$home")" -- "$cur"))
+                        return
+                    fi
+                    ;;
             esac
             ;;
         config)

@@ -2,12 +2,77 @@
 # A unit test (tests/unit/test_cli_docs.cpp) checks that every command and long
 # flag of the CLI11 tree is listed here.
 
-set -l commands app config doctor
+set -l commands account app auth config doctor
 set -l app_commands set show
+set -l auth_commands login list status refresh logout
+set -l account_commands set pause resume
 set -l config_commands get set unset list
 set -l settings api_base auth_base http_timeout http_attempts key_mode log_file
 
 complete -c looppost -f
+
+# The names of the accounts, from "looppost auth list --json" (in the home of --home, else
+# LOOPPOST_HOME, else the XDG one). None when looppost is not on PATH or the database does not
+# exist yet (looppost would create it), and none on any error.
+function __looppost_accounts
+    command -q looppost; or return 0
+    set -l home $LOOPPOST_HOME
+    set -l tokens (commandline -opc)
+    for i in (seq (count $tokens))
+        switch $tokens[$i]
+            case --home
+                set -l next (math $i + 1)
+                set -q tokens[$next]; and set home $tokens[$next]
+            case '--home=*'
+                set home (string replace -- --home= '' $tokens[$i])
+        end
+    end
+    if test -n "$home"
+        set home (string replace -r '^~' $HOME "$home")
+    end
+    set -l db
+    if test -n "$home"
+        set db $home/data/looppost.db
+    else if test -n "$XDG_DATA_HOME"
+        set db $XDG_DATA_HOME/looppost/looppost.db
+    else
+        set db $HOME/.local/share/looppost/looppost.db
+    end
+    test -f $db; or return 0
+    set -l args
+    test -n "$home"; and set args --home $home
+    looppost $args auth list --json </dev/null 2>/dev/null | string replace -rf '^\s*"name": "([^"]*)",?$' '$1'
+end
+
+# True when the line is "looppost … GROUP COMMAND" for a command that takes an account name and
+# none is given yet.
+function __looppost_wants_account
+    set -l words
+    set -l skip 0
+    for t in (commandline -opc)[2..-1]
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $t
+            case --home --account --time-zone --mode --rename
+                set skip 1
+            case '-*'
+            case '*'
+                set -a words $t
+        end
+    end
+    test (count $words) -eq 2; or return 1
+    contains -- "$words[1] $words[2]" 'auth status' 'auth refresh' 'auth logout' 'account set' 'account pause' 'account resume'
+end
+
+# IANA time zone names, from the system's zoneinfo.
+function __looppost_time_zones
+    set -l dir /usr/share/zoneinfo
+    test -d $dir; or return 0
+    find $dir/ \( -type f -o -type l \) -name '[A-Z]*' ! -path "$dir/posix/*" ! -path "$dir/right/*" 2>/dev/null |
+        string replace -- $dir/ ''
+end
 
 # Global flags: accepted before or after the command.
 complete -c looppost -s h -l help -d 'print help and exit'
@@ -16,10 +81,12 @@ complete -c looppost -l json -d 'print one JSON document on stdout'
 complete -c looppost -s v -l verbose -d 'log what happens (HTTP included, secrets redacted) on stderr'
 complete -c looppost -s q -l quiet -d 'print only what a human must act on'
 complete -c looppost -l home -x -a '(__fish_complete_directories)' -d 'keep everything under DIR (same as LOOPPOST_HOME)'
-complete -c looppost -l account -x -d 'the account to act on (default: the default account)'
+complete -c looppost -l account -x -a '(__looppost_accounts)' -d 'the account to act on (default: the default account)'
 
 # Commands.
+complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a account -d 'per-account settings: time zone, mode, default, name, pause'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a app -d 'your TikTok app: client key, sealed secret, approved scopes'
+complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a auth -d 'connect TikTok accounts and keep their tokens fresh'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a config -d "read and change looppost's settings"
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a doctor -d "check the home, database, key, app credentials, the API's reachability and the clock"
 
@@ -30,6 +97,33 @@ complete -c looppost -n '__fish_seen_subcommand_from app; and __fish_seen_subcom
 complete -c looppost -n '__fish_seen_subcommand_from app; and __fish_seen_subcommand_from set; and not __fish_seen_argument -l client-secret-file' -l client-secret-stdin -d 'read the client secret from stdin'
 complete -c looppost -n '__fish_seen_subcommand_from app; and __fish_seen_subcommand_from set; and not __fish_seen_argument -l client-secret-stdin' -l client-secret-file -r -F -d 'read the client secret from FILE'
 complete -c looppost -n '__fish_seen_subcommand_from app; and __fish_seen_subcommand_from set' -l scopes -x -a '(__fish_complete_list , "printf \'%s\n\' user.info.basic user.info.profile user.info.stats video.list video.upload video.publish")' -d 'scopes TikTok approved for the app, comma-separated'
+
+# auth login | list | status | refresh | logout
+complete -c looppost -n "__fish_seen_subcommand_from auth; and not __fish_seen_subcommand_from $auth_commands" -a login -d 'connect a TikTok account (QR code by default)'
+complete -c looppost -n "__fish_seen_subcommand_from auth; and not __fish_seen_subcommand_from $auth_commands" -a list -d 'the connected accounts, their scopes and token expiry'
+complete -c looppost -n "__fish_seen_subcommand_from auth; and not __fish_seen_subcommand_from $auth_commands" -a status -d 'check accounts against TikTok (refreshing tokens as needed)'
+complete -c looppost -n "__fish_seen_subcommand_from auth; and not __fish_seen_subcommand_from $auth_commands" -a refresh -d "refresh an account's tokens now"
+complete -c looppost -n "__fish_seen_subcommand_from auth; and not __fish_seen_subcommand_from $auth_commands" -a logout -d "revoke an account's authorization at TikTok and delete its tokens"
+complete -c looppost -n '__fish_seen_subcommand_from auth; and __fish_seen_subcommand_from login' -l method -x -a '(printf "%s\t%s\n" qr "QR code in the terminal (default)" browser "consent page in a browser, redirect to 127.0.0.1" paste "paste the redirected address from any browser")' -d 'how the creator approves: qr (default), browser or paste'
+complete -c looppost -n '__fish_seen_subcommand_from auth; and __fish_seen_subcommand_from login' -l scopes -x -a '(__fish_complete_list , "printf \'%s\n\' user.info.basic user.info.profile user.info.stats video.list video.upload video.publish")' -d "scopes to ask for (default: the app's approved scopes)"
+complete -c looppost -n '__fish_seen_subcommand_from auth; and __fish_seen_subcommand_from login' -l name -x -d "the account's name in looppost (default: its TikTok username)"
+complete -c looppost -n '__fish_seen_subcommand_from auth; and __fish_seen_subcommand_from login' -l port -x -d "browser: the loopback listener's port (default: any free one)"
+complete -c looppost -n '__fish_seen_subcommand_from auth; and __fish_seen_subcommand_from login' -l redirect-uri -x -d 'paste: a redirect URI registered for the app'
+complete -c looppost -n '__fish_seen_subcommand_from auth; and __fish_seen_subcommand_from login' -l no-browser -d 'browser: print the page instead of opening it'
+complete -c looppost -n '__fish_seen_subcommand_from auth; and __fish_seen_subcommand_from login' -l timeout -x -d 'seconds to wait for each QR code or the browser (default 300)'
+complete -c looppost -n '__fish_seen_subcommand_from auth; and __fish_seen_subcommand_from logout' -l local-only -d 'delete the tokens without telling TikTok (when it cannot be reached)'
+
+# account set | pause | resume
+complete -c looppost -n "__fish_seen_subcommand_from account; and not __fish_seen_subcommand_from $account_commands" -a set -d "change an account's settings"
+complete -c looppost -n "__fish_seen_subcommand_from account; and not __fish_seen_subcommand_from $account_commands" -a pause -d "hold an account's posts until it is resumed"
+complete -c looppost -n "__fish_seen_subcommand_from account; and not __fish_seen_subcommand_from $account_commands" -a resume -d "let a paused account's posts go again"
+complete -c looppost -n '__fish_seen_subcommand_from account; and __fish_seen_subcommand_from set' -l time-zone -x -a '(__looppost_time_zones)' -d 'IANA zone for local times (e.g. Europe/Berlin)'
+complete -c looppost -n '__fish_seen_subcommand_from account; and __fish_seen_subcommand_from set' -l mode -x -a 'inbox direct' -d 'default posting mode: inbox or direct'
+complete -c looppost -n '__fish_seen_subcommand_from account; and __fish_seen_subcommand_from set' -l default -d 'make it the default account'
+complete -c looppost -n '__fish_seen_subcommand_from account; and __fish_seen_subcommand_from set' -l rename -x -d 'give it a new name'
+
+# The account name after auth status | refresh | logout and account set | pause | resume.
+complete -c looppost -n __looppost_wants_account -a '(__looppost_accounts)' -d account
 
 # config get | set | unset | list
 complete -c looppost -n "__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from $config_commands" -a get -d "print a setting's effective value"

@@ -13,14 +13,21 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 8> k_config_keys{"audited",
-                                                        "account_private",
-                                                        "caps",
-                                                        "processing",
-                                                        "rate_limit_multiplier",
-                                                        "verified_url_prefixes",
-                                                        "clients",
-                                                        "users"};
+constexpr std::array<std::string_view, 15> k_config_keys{"audited",
+                                                         "account_private",
+                                                         "caps",
+                                                         "processing",
+                                                         "rate_limit_multiplier",
+                                                         "verified_url_prefixes",
+                                                         "clients",
+                                                         "users",
+                                                         "access_token_ttl",
+                                                         "refresh_token_ttl",
+                                                         "code_ttl",
+                                                         "qr_ttl",
+                                                         "qr_auto",
+                                                         "consent_user",
+                                                         "grant_scopes"};
 
 void reject_unknown_keys(const json& object, std::initializer_list<std::string_view> known,
                          std::string_view where) {
@@ -54,6 +61,35 @@ const json& get_array(const json& value, std::string_view key) {
     return value;
 }
 
+std::int64_t get_seconds(const json& value, std::string_view key) {
+    if (!value.is_number_integer() || value.get<std::int64_t>() <= 0) {
+        throw ConfigError(fmt::format(
+            "config key \"{}\" must be a whole number of seconds > 0, not {}", key, value.dump()));
+    }
+    return value.get<std::int64_t>();
+}
+
+std::vector<std::string> get_scopes(const json& value, std::string_view key) {
+    std::vector<std::string> scopes;
+    for (const auto& item : get_array(value, key)) {
+        scopes.push_back(get_string(item, key));
+        check_scope(scopes.back());
+    }
+    return scopes;
+}
+
+std::vector<std::string> get_redirect_uris(const json& value) {
+    std::vector<std::string> uris;
+    for (const auto& item : get_array(value, "redirect_uris")) {
+        uris.push_back(get_string(item, "redirect_uris"));
+        check_redirect_uri(uris.back());
+    }
+    if (uris.empty() || uris.size() > 10) {
+        throw ConfigError("\"redirect_uris\" must list 1 to 10 URIs");
+    }
+    return uris;
+}
+
 // TikTok only pulls over https from a verified domain; plain http is allowed on loopback so tests
 // and `make demo` can use the sandbox's own /media/ folder.
 std::string check_prefix(std::string prefix) {
@@ -75,9 +111,16 @@ std::vector<ClientApp> parse_clients(const json& value) {
         if (!item.is_object()) {
             throw ConfigError("each of \"clients\" must be an object");
         }
-        reject_unknown_keys(item, {"client_key", "client_secret"}, "client");
+        reject_unknown_keys(
+            item, {"client_key", "client_secret", "redirect_uris", "approved_scopes"}, "client");
         ClientApp app{get_string(item.value("client_key", json()), "client_key"),
                       get_string(item.value("client_secret", json()), "client_secret")};
+        if (item.contains("redirect_uris")) {
+            app.redirect_uris = get_redirect_uris(item["redirect_uris"]);
+        }
+        if (item.contains("approved_scopes")) {
+            app.approved_scopes = get_scopes(item["approved_scopes"], "approved_scopes");
+        }
         if (!seen.insert(app.client_key).second) {
             throw ConfigError(fmt::format("client_key \"{}\" appears twice", app.client_key));
         }
@@ -195,10 +238,31 @@ Config merge_config(Config base, const json& patch) {
             base.clients = parse_clients(value);
         } else if (key == "users") {
             base.users = parse_users(value);
+        } else if (key == "access_token_ttl") {
+            base.access_token_ttl = get_seconds(value, key);
+        } else if (key == "refresh_token_ttl") {
+            base.refresh_token_ttl = get_seconds(value, key);
+        } else if (key == "code_ttl") {
+            base.code_ttl = get_seconds(value, key);
+        } else if (key == "qr_ttl") {
+            base.qr_ttl = get_seconds(value, key);
+        } else if (key == "qr_auto") {
+            base.qr_auto = get_bool(value, key);
+        } else if (key == "consent_user") {
+            base.consent_user =
+                value.is_null() ? std::nullopt : std::optional(get_string(value, key));
+        } else if (key == "grant_scopes") {
+            base.grant_scopes =
+                value.is_null() ? std::nullopt : std::optional(get_scopes(value, key));
         } else {
             throw ConfigError(fmt::format("config key \"{}\" is unknown (known: {})", key,
                                           fmt::join(k_config_keys, ", ")));
         }
+    }
+    // Checked after every key is applied: one patch may rename users and the consent user.
+    if (base.consent_user && base.find_user(*base.consent_user) == nullptr) {
+        throw ConfigError(
+            fmt::format("consent_user \"{}\" is not one of the users", *base.consent_user));
     }
     return base;
 }
@@ -222,8 +286,10 @@ Config load_config_file(const std::string& path) {
 json to_json(const Config& config) {
     json clients = json::array();
     for (const auto& client : config.clients) {
-        clients.push_back(
-            {{"client_key", client.client_key}, {"client_secret", client.client_secret}});
+        clients.push_back({{"client_key", client.client_key},
+                           {"client_secret", client.client_secret},
+                           {"redirect_uris", client.redirect_uris},
+                           {"approved_scopes", client.approved_scopes}});
     }
     json users = json::array();
     for (const auto& user : config.users) {
@@ -239,7 +305,14 @@ json to_json(const Config& config) {
             {"rate_limit_multiplier", config.rate_limit_multiplier},
             {"verified_url_prefixes", config.verified_url_prefixes},
             {"clients", clients},
-            {"users", users}};
+            {"users", users},
+            {"access_token_ttl", config.access_token_ttl},
+            {"refresh_token_ttl", config.refresh_token_ttl},
+            {"code_ttl", config.code_ttl},
+            {"qr_ttl", config.qr_ttl},
+            {"qr_auto", config.qr_auto},
+            {"consent_user", config.consent_user ? json(*config.consent_user) : json()},
+            {"grant_scopes", config.grant_scopes ? json(*config.grant_scopes) : json()}};
 }
 
 std::string generated_open_id(std::string_view username) {

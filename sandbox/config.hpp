@@ -3,6 +3,7 @@
 // from --config at start-up, changed at runtime through POST /_sandbox/config, and restored to the
 // loaded version by POST /_sandbox/reset.
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -21,10 +22,38 @@ public:
 /// How post processing progresses: at once, or through TikTok's intermediate statuses over time.
 enum class Processing { instant, realistic };
 
+/// The six scopes of reference §2.1, in its order.
+const std::vector<std::string>& known_scopes();
+
+/// The redirect URIs a client gets unless its profile lists its own: any loopback port on
+/// /callback/ (desktop, PKCE) and one https page (web; also where QR logins land).
+std::vector<std::string> default_redirect_uris();
+
+/// Whether the host of `uri` is localhost or 127.0.0.1: a desktop redirect, where PKCE is required.
+bool is_loopback_uri(std::string_view uri);
+
+/// Throws ConfigError unless TikTok's portal would register `uri` (reference §2.2): https, or http
+/// on loopback; loopback needs a port (`*` allowed); no query or fragment; < 512 characters.
+void check_redirect_uri(std::string_view uri);
+
+/// Throws ConfigError unless `scope` is one of known_scopes().
+void check_scope(std::string_view scope);
+
 /// A TikTok app the sandbox accepts (client credentials for the OAuth endpoints).
 struct ClientApp {
     std::string client_key;
     std::string client_secret;
+    /// Registered redirect URIs (reference §2.2): matched character for character, except that a
+    /// port written `*` on a loopback URI matches any port. At most 10, each < 512 characters.
+    std::vector<std::string> redirect_uris = default_redirect_uris();
+    /// The scopes the portal approved for the app; requesting any other fails the authorization.
+    std::vector<std::string> approved_scopes = known_scopes();
+
+    /// Whether `uri` is one of the registered redirect URIs (wildcard-port rule included).
+    bool accepts_redirect(std::string_view uri) const;
+    /// The first registered https redirect URI that is not loopback (where QR logins land), or
+    /// empty.
+    std::string web_redirect_uri() const;
 };
 
 /// A TikTok account that can log in to the sandbox.
@@ -45,12 +74,31 @@ struct Config {
     std::vector<ClientApp> clients;
     std::vector<SandboxUser> users;
 
+    // OAuth (reference §2 and §3). Lifetimes are in sandbox seconds; the defaults are the classic
+    // docs' values (the 2026 docs say 7200 and 15552000: set them to rehearse those).
+    std::int64_t access_token_ttl = 86400;
+    std::int64_t refresh_token_ttl = 31536000; // absolute from the first grant, not extended
+    std::int64_t code_ttl = 600;               // authorization codes
+    std::int64_t qr_ttl = 120;                 // a QR session not confirmed by then is expired
+    /// Every QR session is scanned (by the consent user) at its first check_qrcode and confirmed
+    /// at its second. No displayed URL is scanned, so client_ticket stays "".
+    bool qr_auto = false;
+    /// Who approves the consent page and auto QR sessions (username or open_id); unset: the first
+    /// user.
+    std::optional<std::string> consent_user;
+    /// Unset: the user grants every requested scope; set: only the requested ones in this list.
+    std::optional<std::vector<std::string>> grant_scopes;
+
     /// Whether the account is private, after applying the profile-wide default.
     bool user_private(const SandboxUser& user) const;
     /// The user with this open_id or username, or nullptr.
     const SandboxUser* find_user(std::string_view open_id_or_username) const;
     /// The app with this client key, or nullptr.
     const ClientApp* find_client(std::string_view client_key) const;
+    /// The user who consents (consent_user, else the first user), or nullptr when there is none.
+    const SandboxUser* consenting_user() const;
+    /// What the consenting user grants of `requested` (in the requested order).
+    std::vector<std::string> granted(const std::vector<std::string>& requested) const;
     /// Whether TikTok would pull from `url`: it starts with one of the verified prefixes.
     bool url_verified(std::string_view url) const;
 };

@@ -4,6 +4,15 @@
 // its function here and its own .cpp file, answers through Exchange (v2 envelope or OAuth shape),
 // reads time only from services.clock, calls services.limits.enforce() for TikTok's rate limits
 // and records what it holds in services.state (State::with).
+//
+// Endpoints that act for a user authenticate the bearer token and check a scope with one call
+// (auth.hpp); it throws ApiError 401 access_token_invalid or scope_not_authorized (reference §1.5):
+//
+//     const TokenGrant grant = services.auth.require(ex, "video.publish"); // a copy
+//     services.limits.enforce(grant.access_token, RateFamily::init);
+//     … grant.open_id names the user, grant.scopes what they granted …
+//
+// services.auth.authenticate(ex) checks the token alone (for per-field scopes, as in user/info).
 
 #include <filesystem>
 #include <optional>
@@ -16,6 +25,17 @@ struct Services;
 /// GET / (reachability probe) and the admin API under /_sandbox/: state, config, reset,
 /// clock/advance, faults.
 void register_admin_routes(Router& router, Services& services);
+
+/// OAuth v2 (reference §2): GET /v2/auth/authorize/ (the consent page, approving at once as the
+/// profile's consent user), POST /v2/oauth/token/ and /v2/oauth/revoke/.
+void register_oauth_routes(Router& router, Services& services);
+
+/// QR login (reference §3): POST /v2/oauth/get_qrcode/ and /check_qrcode/, and the admin calls
+/// POST /_sandbox/qr/scan {url, user?, client_ticket?} and /_sandbox/qr/confirm {token?}.
+void register_qr_routes(Router& router, Services& services);
+
+/// Display API (reference §5): GET /v2/user/info/.
+void register_display_routes(Router& router, Services& services);
 
 /// GET/HEAD /media/<file> from `dir`, with single byte ranges; every GET is noted as a pulled URL.
 void register_media_routes(Router& router, Services& services, const std::filesystem::path& dir);

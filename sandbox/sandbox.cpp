@@ -43,7 +43,10 @@ void Sandbox::configure_server() {
     if (m_serve_dir) {
         register_media_routes(m_router, m_services, *m_serve_dir);
     }
-    // Later families: register_oauth_routes, register_posting_routes, register_display_routes.
+    register_oauth_routes(m_router, m_services);
+    register_qr_routes(m_router, m_services);
+    register_display_routes(m_router, m_services);
+    // Later families: register_posting_routes.
     m_router.finish();
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// What every endpoint family works with: the sandbox clock, the ledger, fault rules, rate limits
-// and the table of connections to drop. One instance lives as long as the server; handlers capture
-// a reference to it.
+// What every endpoint family works with: the sandbox clock, the ledger, fault rules, rate limits,
+// bearer-token checks and the table of connections to drop. One instance lives as long as the
+// server; handlers capture a reference to it.
 
+#include "auth.hpp"
 #include "clock.hpp"
 #include "faults.hpp"
 #include "rate_limit.hpp"
@@ -15,7 +16,8 @@
 namespace sandbox {
 
 struct Services {
-    explicit Services(Config loaded) : state(std::move(loaded)), limits(clock, state) {}
+    explicit Services(Config loaded)
+        : state(std::move(loaded)), limits(clock, state), auth(clock, state) {}
     Services(const Services&) = delete;
     Services& operator=(const Services&) = delete;
 
@@ -23,6 +25,7 @@ struct Services {
     State state;
     FaultTable faults;
     RateLimiter limits;
+    Auth auth;
     DropTable drops;
     /// Client connections the relay accepted since start: shows whether clients reuse them.
     std::atomic<std::uint64_t> connections{0};

@@ -56,16 +56,17 @@ nlohmann::json State::snapshot(std::int64_t now) const {
                             {"status", record.status},
                             {"fault", record.fault.empty() ? json() : json(record.fault)}});
     }
-    return {{"config", to_json(ledger.config)},
-            {"now", now},
-            {"users", users},
-            {"tokens", ledger.tokens},
-            {"posts", ledger.posts},
-            {"uploads", ledger.uploads},
-            {"pulled_urls", ledger.pulled_urls},
-            {"request_counts", ledger.request_counts},
-            {"requests", requests},
-            {"requests_dropped", ledger.requests_dropped}};
+    json doc = {{"config", to_json(ledger.config)},
+                {"now", now},
+                {"users", users},
+                {"posts", ledger.posts},
+                {"uploads", ledger.uploads},
+                {"pulled_urls", ledger.pulled_urls},
+                {"request_counts", ledger.request_counts},
+                {"requests", requests},
+                {"requests_dropped", ledger.requests_dropped}};
+    doc.update(ledger.oauth.to_json(now)); // tokens, auth_codes, qr_sessions, refreshes, revokes
+    return doc;
 }
 
 void State::reset() {

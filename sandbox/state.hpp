@@ -5,6 +5,7 @@
 // say) and must not be seen half-done.
 
 #include "config.hpp"
+#include "oauth_ledger.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -30,9 +31,8 @@ struct RequestRecord {
 /// State::snapshot) and change them only inside State::with().
 struct Ledger {
     Config config;
-    // Filled by the endpoint families (OAuth, content posting); kept as JSON records until those
-    // families give them types.
-    nlohmann::json tokens = nlohmann::json::array();
+    OAuthLedger oauth; // codes, tokens, QR sessions (oauth_ledger.hpp)
+    // Filled by the content posting family; kept as JSON records until it gives them types.
     nlohmann::json posts = nlohmann::json::array();
     nlohmann::json uploads = nlohmann::json::array();
     std::vector<std::string> pulled_urls;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make demo: looppost's main job on the embedded default, the sandbox. Starts looppost-sandbox on a
 # free port, points a throw-away looppost home at it, configures the sandbox's TikTok app, runs
-# `looppost doctor`, and stops the sandbox again.
+# `looppost doctor`, logs in with the QR flow (this script plays the phone: it hands the link
+# looppost shows to the sandbox, as the TikTok app would after a scan), lists the account, and
+# stops the sandbox again.
 set -euo pipefail
 
 build=${1:-build}
@@ -35,6 +37,30 @@ export LOOPPOST_AUTH_BASE="http://127.0.0.1:$port" NO_COLOR=1
 mkdir -m 700 "$LOOPPOST_HOME"
 
 if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold= plain=; fi
+# POST /_sandbox/PATH with a JSON body, through bash's /dev/tcp (no HTTP client needed).
+admin() {
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  printf 'POST /_sandbox/%s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+    "$1" "${#2}" "$2" >&3
+  cat <&3 >/dev/null
+  exec 3<&-
+}
+
+# The phone: wait for the link looppost prints, then "scan" and confirm it as alice.
+play_phone() {
+  local link=
+  for _ in $(seq 1 100); do
+    link=$(grep -ao 'aweme://[^[:space:]]*' "$1" 2>/dev/null | head -n 1 | tr -d '\r' || true)
+    [ -n "$link" ] && break
+    sleep 0.1
+  done
+  [ -n "$link" ] || return 1
+  sleep 1
+  admin qr/scan "{\"url\": \"$link\", \"user\": \"alice\"}"
+  sleep 2
+  admin qr/confirm '{}'
+}
+
 step() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain"; }
 
 echo "looppost-sandbox is listening on 127.0.0.1:$port; looppost's home is $LOOPPOST_HOME"
@@ -46,7 +72,19 @@ step looppost app show
 "$looppost" app show
 step looppost doctor
 "$looppost" doctor
-step "looppost doctor --json"
-"$looppost" doctor --json
+step "looppost auth login    # the demo scans the code as the sandbox's user alice"
+play_phone "$work/login.out" &
+phone_pid=$!
+# script(1) gives looppost a terminal, so it draws the QR code as it would for you.
+if command -v script >/dev/null; then
+  script -qfec "$looppost auth login" "$work/login.out"
+else
+  "$looppost" auth login | tee "$work/login.out"
+fi
+wait "$phone_pid"
+step looppost auth list
+"$looppost" auth list
+step "looppost auth status --json"
+"$looppost" auth status --json
 echo
 echo "demo: done; the sandbox is stopped and the throw-away home removed."

@@ -5,8 +5,10 @@ set -euo pipefail
 
 build=(cmake g++ make pkg-config ca-certificates)
 libs=(libcli11-dev libsqlite3-dev libsqlitecpp-dev libcurl4-openssl-dev nlohmann-json3-dev
-      libsodium-dev libfmt-dev doctest-dev libcpp-httplib-dev)
-tools=(groff-base sqlite3)   # man page lint in the tests; the reference in the start-up benchmark
+      libsodium-dev libfmt-dev doctest-dev libcpp-httplib-dev libqrencode-dev)
+# tzdata: time zones; groff-base: the man page lint; faketime: tests that move looppost's clock;
+# sqlite3: the reference in the start-up benchmark
+tools=(tzdata groff-base faketime sqlite3)
 
 packages=("${build[@]}" "${libs[@]}" "${tools[@]}")
 if [ "${1:-}" = "--bench" ]; then

@@ -29,7 +29,9 @@ std::unique_ptr<CLI::App> make_app(core::GlobalOptions& g, Action& action) {
         ->type_name("NAME");
     app->require_subcommand(1);
 
+    add_account_command(*app, action);
     add_app_command(*app, action);
+    add_auth_command(*app, action);
     add_config_command(*app, action);
     add_doctor_command(*app, action);
     return app;

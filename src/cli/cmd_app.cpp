@@ -66,7 +66,8 @@ void add_app_command(CLI::App& app, Action& action) {
             ->type_name("FILE");
     sin->excludes(sfile);
     set->add_option("--scopes", o->scopes,
-                    "scopes TikTok approved for the app, comma-separated (the first app set defaults to all six)")
+                    "scopes TikTok approved for the app, comma-separated (the first app set "
+                    "defaults to all six)")
         ->type_name("LIST");
     set->callback([&action, o] {
         action = [o](Session& s) {

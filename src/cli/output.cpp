@@ -17,6 +17,7 @@ void Output::document(const nlohmann::json& doc) const {
 void Output::line(std::string_view text) const {
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fputc('\n', stdout);
+    std::fflush(stdout); // a script may be waiting for this line (a login link)
 }
 
 namespace {
@@ -60,9 +61,13 @@ void Output::warning(std::string_view text) const {
     fmt::print(stderr, "looppost: warning: {}\n", text);
 }
 
-void Output::error(const Error& e) const {
+void Output::error_line(const Error& e) const {
     std::fflush(stdout);
     fmt::print(stderr, "looppost: error: {}\n", e.what());
+}
+
+void Output::error(const Error& e) const {
+    error_line(e);
     if (m_json) {
         document({{"error",
                    {{"code", std::string(e.code())},

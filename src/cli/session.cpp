@@ -1,5 +1,6 @@
 #include <looppost/cli/session.hpp>
 #include <looppost/core/log.hpp>
+#include <looppost/net/http.hpp>
 
 namespace looppost::cli {
 
@@ -21,6 +22,18 @@ const vault::Vault& Session::vault() {
         m_vault = std::make_unique<vault::Vault>(open_vault(m_ctx, db()));
     }
     return *m_vault;
+}
+
+oauth::AuthEnv& Session::auth() {
+    if (!m_auth) {
+        auto app = oauth::load_app(db(), vault(), m_ctx.env());
+        const auto& settings = m_ctx.settings();
+        tiktok::Api api(m_ctx.http(), m_ctx.clock(), m_ctx.random(),
+                        settings.get_string("api_base"), net::retry_policy(settings));
+        m_auth.reset(new oauth::AuthEnv{m_ctx, db(), vault(), std::move(app), std::move(api),
+                                        [this](const std::string& w) { m_out.warning(w); }});
+    }
+    return *m_auth;
 }
 
 vault::Vault open_vault(core::Context& ctx, store::Db& db) {

@@ -104,6 +104,9 @@ public:
         set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count() * 1000));
         std::string agent = fmt::format("looppost/{}", k_version);
         set(CURLOPT_USERAGENT, agent.c_str());
+        if (req.at_most_once) {
+            set(CURLOPT_FRESH_CONNECT, 1L);
+        }
 
         if (req.body_source != nullptr) {
             set(CURLOPT_UPLOAD, 1L);

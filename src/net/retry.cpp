@@ -25,9 +25,15 @@ RetryPolicy retry_policy(const core::Settings& settings) {
     return p;
 }
 
-bool is_retryable(const Result& r) {
+bool is_retryable(const Result& r, bool replay_ambiguous) {
     if (!r) {
+        if (!replay_ambiguous) {
+            return r.error().kind == NetErrorKind::connect;
+        }
         return r.error().kind != NetErrorKind::tls;
+    }
+    if (!replay_ambiguous) {
+        return r->status == 429;
     }
     return r->status == 429 || (r->status >= 500 && r->status <= 599);
 }
@@ -53,13 +59,16 @@ milliseconds backoff_delay(const RetryPolicy& policy, int failed_attempts, const
 
 Result perform(HttpClient& client, const Request& request, core::Clock& clock,
                core::Random& random) {
-    int max_attempts = request.retry ? std::max(1, request.retry->max_attempts) : 1;
+    if (!request.retry) {
+        return client.send(request);
+    }
+    int max_attempts = std::max(1, request.retry->max_attempts);
     for (int attempt = 1;; ++attempt) {
         if (attempt > 1 && request.body_source != nullptr) {
             request.body_source->rewind();
         }
         Result r = client.send(request);
-        if (attempt >= max_attempts || !is_retryable(r)) {
+        if (attempt >= max_attempts || !is_retryable(r, request.retry->replay_ambiguous)) {
             return r;
         }
         auto wait = backoff_delay(*request.retry, attempt, r, random);

@@ -64,7 +64,8 @@ void set_app(store::Db& db, const vault::Vault& vault, AppUpdate update) {
         update.client_key = key;
     }
     if (!update.client_key && !update.client_secret && !update.scopes) {
-        throw UsageError("nothing to change: give --client-key with the client secret, or --scopes");
+        throw UsageError(
+            "nothing to change: give --client-key with the client secret, or --scopes");
     }
     if (!existing && (!update.client_key || !update.client_secret)) {
         throw UsageError("the first app set needs --client-key and the client secret "

@@ -59,6 +59,14 @@ CREATE TABLE events (
 ) STRICT;
 CREATE INDEX events_by_account ON events (account_id, at);
 )sql"},
+        {3, "refresh bookkeeping on accounts", R"sql(
+-- The day the user was last warned that the refresh token expires soon (once a day).
+ALTER TABLE accounts ADD COLUMN refresh_warned_on TEXT;
+-- Set when a refresh request got no answer: TikTok may have rotated the refresh token, so a
+-- later invalid_grant is not proof that the user revoked access (DESIGN §6).
+ALTER TABLE accounts ADD COLUMN refresh_in_doubt INTEGER NOT NULL DEFAULT 0
+    CHECK (refresh_in_doubt IN (0, 1));
+)sql"},
     };
     return all;
 }

@@ -191,6 +191,112 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
     return r;
 }
 
+Process::Process(const std::string& program, const std::vector<std::string>& args, const Env& env) {
+    Pipe in, out, err;
+    m_pid = spawn(program, args, env, in.fd[0], out.fd[1], err.fd[1]);
+    m_in = in.fd[1];
+    m_out = out.fd[0];
+    m_err = err.fd[0];
+    in.fd[1] = out.fd[0] = err.fd[0] = -1; // now owned here
+    fcntl(m_out, F_SETFL, O_NONBLOCK);
+    fcntl(m_err, F_SETFL, O_NONBLOCK);
+}
+
+Process::~Process() {
+    if (!m_done && m_pid > 0) {
+        kill(m_pid, SIGKILL);
+        wait_exit(m_pid);
+    }
+    for (int fd : {m_in, m_out, m_err}) {
+        if (fd >= 0)
+            ::close(fd);
+    }
+}
+
+bool Process::pump(int timeout_ms) {
+    pollfd fds[2] = {{m_out, POLLIN, 0}, {m_err, POLLIN, 0}};
+    if (m_out < 0 && m_err < 0)
+        return false;
+    if (poll(fds, 2, timeout_ms) <= 0)
+        return true;
+    char buf[65536];
+    for (int i = 0; i < 2; ++i) {
+        int& fd = i == 0 ? m_out : m_err;
+        if (fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+            ssize_t n = ::read(fd, buf, sizeof buf);
+            if (n > 0) {
+                (i == 0 ? m_out_buf : m_err_buf).append(buf, static_cast<size_t>(n));
+            } else if (n == 0 || errno != EAGAIN) {
+                ::close(fd);
+                fd = -1;
+            }
+        }
+    }
+    return m_out >= 0 || m_err >= 0;
+}
+
+std::string Process::wait_for_line(const std::string& needle, seconds timeout) {
+    auto deadline = steady_clock::now() + timeout;
+    for (;;) {
+        for (auto [buf, scanned] :
+             {std::pair{&m_out_buf, &m_scanned_out}, std::pair{&m_err_buf, &m_scanned_err}}) {
+            size_t nl;
+            while ((nl = buf->find('\n', *scanned)) != std::string::npos) {
+                std::string line = buf->substr(*scanned, nl - *scanned);
+                *scanned = nl + 1;
+                if (line.find(needle) != std::string::npos)
+                    return line;
+            }
+        }
+        if (steady_clock::now() >= deadline) {
+            throw std::runtime_error("no line with \"" + needle +
+                                     "\" in time; stdout: " + m_out_buf + "\nstderr: " + m_err_buf);
+        }
+        if (!pump(100)) {
+            throw std::runtime_error("the program ended without a line with \"" + needle +
+                                     "\"; stdout: " + m_out_buf + "\nstderr: " + m_err_buf);
+        }
+    }
+}
+
+void Process::write_stdin(const std::string& data) {
+    size_t done = 0;
+    while (done < data.size()) {
+        ssize_t n = ::write(m_in, data.data() + done, data.size() - done);
+        if (n <= 0)
+            throw std::runtime_error("cannot write to the program's stdin");
+        done += static_cast<size_t>(n);
+    }
+}
+
+void Process::close_stdin() {
+    if (m_in >= 0) {
+        ::close(m_in);
+        m_in = -1;
+    }
+}
+
+void Process::signal(int sig) {
+    kill(m_pid, sig);
+}
+
+RunResult Process::finish(seconds timeout) {
+    close_stdin();
+    auto deadline = steady_clock::now() + timeout;
+    while (pump(100)) {
+        if (steady_clock::now() >= deadline) {
+            kill(m_pid, SIGKILL);
+            break;
+        }
+    }
+    RunResult r;
+    r.exit_code = wait_exit(m_pid);
+    m_done = true;
+    r.out = m_out_buf;
+    r.err = m_err_buf;
+    return r;
+}
+
 Sandbox::Sandbox(std::vector<std::string> extra_args) {
     std::vector<std::string> args{"--port", "0"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
@@ -294,6 +400,14 @@ RunResult Home::looppost(const std::vector<std::string>& args, const std::string
         e[k] = v;
     }
     return run_program(LOOPPOST_BIN, args, e, input);
+}
+
+std::unique_ptr<Process> Home::start(const std::vector<std::string>& args, const Env& extra) const {
+    Env e = env();
+    for (const auto& [k, v] : extra) {
+        e[k] = v;
+    }
+    return std::make_unique<Process>(LOOPPOST_BIN, args, e);
 }
 
 std::string read_file(const fs::path& p) {

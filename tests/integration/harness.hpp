@@ -44,6 +44,33 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
 
 inline constexpr const char* k_unset = "\x01unset";
 
+/// A running program whose output a test reads while it runs (a login waiting for its QR scan).
+class Process {
+public:
+    Process(const std::string& program, const std::vector<std::string>& args, const Env& env = {});
+    ~Process();
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
+    /// Waits for a line on stdout or stderr containing `needle` and returns it. Throws when the
+    /// program ends or the time runs out first.
+    std::string wait_for_line(const std::string& needle,
+                              std::chrono::seconds timeout = std::chrono::seconds(20));
+    void write_stdin(const std::string& data);
+    void close_stdin();
+    void signal(int sig);
+    /// Waits for the end (killing the program after `timeout`) and returns everything it printed.
+    RunResult finish(std::chrono::seconds timeout = std::chrono::seconds(60));
+
+private:
+    bool pump(int timeout_ms); // reads what is there; false once both outputs are closed
+    int m_pid = -1;
+    int m_in = -1, m_out = -1, m_err = -1;
+    std::string m_out_buf, m_err_buf;
+    size_t m_scanned_out = 0, m_scanned_err = 0;
+    bool m_done = false;
+};
+
 /// A looppost-sandbox process on a free port. Killed on destruction.
 class Sandbox {
 public:
@@ -76,6 +103,9 @@ public:
     /// Runs the looppost binary with this home (and `extra` environment).
     RunResult looppost(const std::vector<std::string>& args, const std::string& input = {},
                        const Env& extra = {}) const;
+    /// Starts the looppost binary with this home and returns while it runs.
+    std::unique_ptr<Process> start(const std::vector<std::string>& args,
+                                   const Env& extra = {}) const;
 
 private:
     TempDir m_dir;

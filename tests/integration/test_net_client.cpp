@@ -132,3 +132,22 @@ TEST_CASE("a refused connection is reported as a connection error") {
     REQUIRE_FALSE(res);
     CHECK(res.error().kind == net::NetErrorKind::connect);
 }
+
+TEST_CASE(
+    "an at-most-once request is never resent after the server took it and dropped the connection") {
+    Fixture f;
+    REQUIRE(f.send(get(f.sbx))); // a kept-alive connection to reuse
+    f.sbx.post(
+        "faults",
+        {{"path_prefix", "/v2/oauth/token/"}, {"kind", "drop"}, {"when", "after"}, {"times", 1}});
+    net::Request r;
+    r.method = "POST";
+    r.url = f.sbx.base_url() + "/v2/oauth/token/";
+    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+    r.body = "grant_type=refresh_token";
+    r.at_most_once = true;
+    auto res = f.send(r);
+    REQUIRE_FALSE(res);
+    CHECK(res.error().kind == net::NetErrorKind::dropped);
+    CHECK(f.sbx.get("state")["request_counts"]["/v2/oauth/token/"] == 1);
+}

@@ -1,16 +1,14 @@
 // The man page and the shell completions are part of the build (STYLE rule 10): every command and
 // long flag of the CLI11 tree must be in man/looppost.1 and in each completion file.
 
-#include <doctest/doctest.h>
-
 #include <cctype>
+#include <doctest/doctest.h>
 #include <fstream>
+#include <looppost/cli/app.hpp>
+#include <looppost/core/settings.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <looppost/cli/app.hpp>
-#include <looppost/core/settings.hpp>
 
 namespace {
 

@@ -163,3 +163,21 @@ TEST_CASE("a streamed body is rewound before each retry") {
     CHECK(r->status == 201);
     CHECK(src.rewinds == 2);
 }
+
+TEST_CASE("without ambiguous replay only a refused connection and 429 are retried") {
+    CHECK(net::is_retryable(failure(net::NetErrorKind::connect), false));
+    CHECK(net::is_retryable(status(429), false));
+    CHECK_FALSE(net::is_retryable(failure(net::NetErrorKind::dropped), false));
+    CHECK_FALSE(net::is_retryable(failure(net::NetErrorKind::timeout), false));
+    CHECK_FALSE(net::is_retryable(status(500), false));
+    CHECK_FALSE(net::is_retryable(status(503), false));
+    ScriptedClient c;
+    c.script = {status(429), failure(net::NetErrorKind::dropped), status(200)};
+    FakeClock clock;
+    FixedRandom rnd(0);
+    auto req = retrying(5);
+    req.retry->replay_ambiguous = false;
+    auto r = net::perform(c, req, clock, rnd);
+    CHECK_FALSE(r); // the drop may have rotated the token: never replayed
+    CHECK(c.calls == 2);
+}

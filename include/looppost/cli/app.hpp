@@ -15,7 +15,9 @@ namespace looppost::cli {
 using Action = std::function<Exit(Session&)>;
 
 /// Each command file adds its subcommand(s) and, when one is chosen, sets `action`.
+void add_account_command(CLI::App& app, Action& action);
 void add_app_command(CLI::App& app, Action& action);
+void add_auth_command(CLI::App& app, Action& action);
 void add_config_command(CLI::App& app, Action& action);
 void add_doctor_command(CLI::App& app, Action& action);
 

@@ -30,6 +30,8 @@ public:
     void warning(std::string_view text) const;
     /// Reports an error: stderr line, and the JSON error object under --json.
     void error(const Error& e) const;
+    /// Only the stderr line, for one of several outcomes a command reports in its own document.
+    void error_line(const Error& e) const;
 
     /// `text` in bold/green/red when colours are on (a TTY and no NO_COLOR).
     std::string paint(std::string_view text, std::string_view sgr) const;

@@ -4,6 +4,7 @@
 
 #include <looppost/cli/output.hpp>
 #include <looppost/core/context.hpp>
+#include <looppost/oauth/auth.hpp>
 #include <looppost/store/db.hpp>
 #include <looppost/vault/vault.hpp>
 #include <memory>
@@ -21,12 +22,16 @@ public:
     store::Db& db();
     /// Opens the vault on first use (creating the key file for a new store).
     const vault::Vault& vault();
+    /// What auth work needs: the database, the vault, the app's credentials (exit 78 without
+    /// them) and the TikTok API client. Loads libcurl.
+    oauth::AuthEnv& auth();
 
 private:
     core::Context& m_ctx;
     Output& m_out;
     std::unique_ptr<store::Db> m_db;
     std::unique_ptr<vault::Vault> m_vault;
+    std::unique_ptr<oauth::AuthEnv> m_auth;
 };
 
 /// Opens the vault of `db` the way every command does: the key_mode setting decides the mode of

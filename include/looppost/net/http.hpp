@@ -27,6 +27,10 @@ struct RetryPolicy {
     int max_attempts = 4;
     std::chrono::milliseconds base_delay{1000};
     std::chrono::milliseconds max_delay{30000};
+    /// False for requests whose replay could do harm when the first one took effect unseen (a
+    /// token refresh that rotates the refresh token): then only failures that prove the request
+    /// was not processed are retried — a refused connection and 429.
+    bool replay_ambiguous = true;
 };
 
 /// The retry policy the `http_attempts` setting asks for.
@@ -51,6 +55,11 @@ struct Request {
     BodySource* body_source = nullptr; ///< or a streamed one (uploads)
     std::chrono::seconds timeout{0};   ///< 0: the client's default
     std::optional<RetryPolicy> retry;  ///< retries only when set
+    /// Must not reach the server twice (a token exchange, a refresh, a post init): sent on a
+    /// fresh connection, because libcurl silently resends a request whose kept-alive
+    /// connection turns out dead, and a server that took effect and then dropped the
+    /// connection would see it twice.
+    bool at_most_once = false;
 };
 
 struct Response {
@@ -78,8 +87,9 @@ public:
 };
 
 /// 429, 5xx and connection-level failures (refused, timed out, dropped) are worth another try;
-/// TLS failures and other statuses are not.
-bool is_retryable(const Result& r);
+/// TLS failures and other statuses are not. Without `replay_ambiguous`, only a refused
+/// connection and 429 are.
+bool is_retryable(const Result& r, bool replay_ambiguous = true);
 
 /// The wait before attempt `failed_attempts + 1`: base·2^(n−1) capped at max, with jitter
 /// (uniform in the upper half), or the server's Retry-After when it gives one (capped too).

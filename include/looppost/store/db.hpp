@@ -31,6 +31,38 @@ struct AppRow {
     std::int64_t updated_at = 0; ///< unix seconds
 };
 
+/// A connected TikTok account. Tokens stay sealed here (associated data names the row).
+struct AccountRow {
+    std::int64_t id = 0;
+    std::string name;
+    std::string open_id;
+    std::optional<std::string> display_name;
+    std::optional<std::string> username;
+    std::vector<std::string> scopes; ///< as granted
+    Blob access_token;               ///< sealed; empty after logout
+    std::int64_t access_expires_at = 0;
+    Blob refresh_token; ///< sealed; empty after logout
+    std::int64_t refresh_expires_at = 0;
+    std::optional<std::string> time_zone;
+    std::string mode = "inbox";
+    std::string state = "active"; ///< active | reauth_required | paused
+    bool is_default = false;
+    std::optional<std::string> refresh_lease_owner;
+    std::optional<std::int64_t> refresh_lease_until;
+    std::optional<std::string> refresh_warned_on;
+    bool refresh_in_doubt = false;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+/// A new token pair, sealed, with absolute expiries (unix seconds).
+struct SealedTokens {
+    Blob access_token;
+    std::int64_t access_expires_at = 0;
+    Blob refresh_token;
+    std::int64_t refresh_expires_at = 0;
+};
+
 struct EventRow {
     std::int64_t id = 0;
     std::int64_t at = 0;
@@ -75,6 +107,35 @@ public:
     std::optional<AppRow> app_get() const;
     void app_put(const AppRow& app);
 
+    // accounts (src/store/accounts.cpp)
+    std::vector<AccountRow> accounts() const;
+    std::optional<AccountRow> account_by_id(std::int64_t id) const;
+    std::optional<AccountRow> account_by_name(std::string_view name) const;
+    std::optional<AccountRow> account_by_open_id(std::string_view open_id) const;
+    std::optional<AccountRow> default_account() const;
+    /// Inserts name, open_id, profile, scopes, mode and time zone (no tokens); returns the id.
+    /// The first account becomes the default.
+    std::int64_t account_insert(const AccountRow& a);
+    void account_update_profile(std::int64_t id, const std::optional<std::string>& display_name,
+                                const std::optional<std::string>& username,
+                                const std::vector<std::string>& scopes);
+    /// Stores a new pair, releases the refresh lease and clears refresh_in_doubt.
+    void account_set_tokens(std::int64_t id, const SealedTokens& t);
+    /// Removes both tokens (logout); the account stays, needing a new login.
+    void account_clear_tokens(std::int64_t id);
+    void account_set_state(std::int64_t id, std::string_view state);
+    void account_set_default(std::int64_t id);
+    void account_rename(std::int64_t id, std::string_view name);
+    void account_set_time_zone(std::int64_t id, std::string_view zone);
+    void account_set_mode(std::int64_t id, std::string_view mode);
+    void account_set_refresh_warned(std::int64_t id, std::string_view day);
+    void account_set_refresh_in_doubt(std::int64_t id, bool in_doubt);
+    /// Takes the refresh lease when it is free or expired at `now`; false when another process
+    /// holds it. Call inside a short transaction.
+    bool account_take_refresh_lease(std::int64_t id, std::string_view owner, std::int64_t now,
+                                    std::int64_t until);
+    void account_release_refresh_lease(std::int64_t id, std::string_view owner);
+
     // events: the append-only audit trail
     void event_add(std::string_view kind, std::string_view detail,
                    std::optional<std::int64_t> account_id = std::nullopt,
@@ -86,6 +147,7 @@ public:
 
 private:
     Db(std::filesystem::path file, std::unique_ptr<SQLite::Database> db);
+    std::optional<AccountRow> account_where(std::string_view where, const std::string& value) const;
     void migrate(int target);
 
     std::filesystem::path m_file;

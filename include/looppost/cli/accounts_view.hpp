@@ -1,0 +1,22 @@
+#pragma once
+// How an account is shown: the JSON object of DESIGN §2 and a line for humans.
+
+#include <looppost/store/db.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace looppost::cli {
+
+/// {name, open_id, display_name, username, scopes, access_expires_at, refresh_expires_at, state,
+/// default, time_zone, mode}; TikTok's ids as strings, absent values null.
+nlohmann::json account_json(const store::AccountRow& a);
+
+/// "2026-11-23T13:41:54Z", or null for 0.
+nlohmann::json utc_or_null(std::int64_t unix_seconds);
+
+/// The resolved account name: the positional NAME, else --account, else nullopt (the default).
+std::optional<std::string> chosen_account(const std::optional<std::string>& positional,
+                                          const std::optional<std::string>& global);
+
+} // namespace looppost::cli

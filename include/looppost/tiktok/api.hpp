@@ -1,0 +1,117 @@
+#pragma once
+// Typed calls to TikTok's OAuth and API endpoints (reference §2, §3, §5). Knows HTTP and JSON,
+// not SQLite. Both error shapes are mapped to one Failure: OAuth's flat {error,
+// error_description, log_id} and the v2 envelope's {error: {code, message, log_id}}.
+
+#include <cstdint>
+#include <looppost/core/clock.hpp>
+#include <looppost/net/http.hpp>
+#include <looppost/util/expected.hpp>
+#include <looppost/vault/secret.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace looppost::tiktok {
+
+struct Failure {
+    enum class Kind {
+        transport, ///< no usable HTTP answer (refused, timed out, dropped)
+        oauth,     ///< OAuth error shape: `code` is the OAuth error ("invalid_grant")
+        api,       ///< v2 envelope error: `code` is error.code ("access_token_invalid")
+        protocol,  ///< an answer that is not what TikTok documents (not JSON, fields missing)
+    };
+    Kind kind = Kind::protocol;
+    long http_status = 0;
+    std::string code;
+    std::string message;
+    std::string log_id;
+    net::NetErrorKind net_kind = net::NetErrorKind::other;
+
+    /// True when the request may have taken effect although no answer arrived: a dropped or
+    /// timed-out connection, or a 5xx.
+    bool outcome_unknown() const;
+    /// One line for messages: "invalid_grant: Refresh token is invalid (log id 2022…)".
+    std::string describe() const;
+};
+
+template <class T> using Result = util::Expected<T, Failure>;
+
+struct TokenSet {
+    vault::Secret access_token;
+    std::int64_t expires_in = 0;
+    vault::Secret refresh_token;
+    std::int64_t refresh_expires_in = 0;
+    std::string open_id;
+    std::vector<std::string> scopes; ///< as granted
+};
+
+struct QrCode {
+    std::string scan_url; ///< the aweme:// deep link, still with client_ticket=tobefilled
+    std::string token;
+};
+
+struct QrCheck {
+    std::string status; ///< new | scanned | confirmed | expired | utilised
+    std::string client_ticket;
+    std::string state;
+    std::string redirect_uri; ///< on confirmed, when TikTok returns one
+    std::string code;         ///< on confirmed, when TikTok returns the `code` field
+};
+
+struct UserInfo {
+    std::string open_id;
+    std::optional<std::string> union_id;
+    std::optional<std::string> display_name;
+    std::optional<std::string> username;
+    std::optional<std::string> avatar_url;
+    std::optional<std::int64_t> follower_count;
+    std::optional<std::int64_t> following_count;
+    std::optional<std::int64_t> likes_count;
+    std::optional<std::int64_t> video_count;
+};
+
+/// The client credentials every OAuth call carries.
+struct Client {
+    std::string key;
+    const vault::Secret* secret = nullptr;
+};
+
+class Api {
+public:
+    /// `retry`: the policy for calls that are safe to repeat (the `http_attempts` setting).
+    Api(net::HttpClient& http, core::Clock& clock, core::Random& random, std::string api_base,
+        net::RetryPolicy retry);
+
+    Result<QrCode> get_qrcode(const Client& c, const std::vector<std::string>& scopes,
+                              const std::string& state);
+    Result<QrCheck> check_qrcode(const Client& c, const std::string& token);
+    /// Single-use code: never retried. `redirect_uri` and `verifier` are sent when given.
+    Result<TokenSet> exchange_code(const Client& c, const std::string& code,
+                                   const std::optional<std::string>& redirect_uri,
+                                   const std::optional<std::string>& verifier);
+    /// Rotating refresh: retried only when TikTok provably did not process it.
+    Result<TokenSet> refresh(const Client& c, const vault::Secret& refresh_token);
+    Result<bool> revoke(const Client& c, const vault::Secret& access_token);
+    /// GET /v2/user/info/ with exactly `fields`.
+    Result<UserInfo> user_info(const vault::Secret& access_token,
+                               const std::vector<std::string>& fields);
+
+    const std::string& base() const { return m_base; }
+
+private:
+    net::Result post_form(const std::string& path,
+                          const std::vector<std::pair<std::string, std::string>>& fields,
+                          std::optional<net::RetryPolicy> retry, bool at_most_once = false);
+
+    net::HttpClient& m_http;
+    core::Clock& m_clock;
+    core::Random& m_random;
+    std::string m_base;
+    net::RetryPolicy m_retry;
+};
+
+/// The user/info fields each scope unlocks (reference §5.1).
+std::vector<std::string> user_fields_for(const std::vector<std::string>& granted_scopes);
+
+} // namespace looppost::tiktok

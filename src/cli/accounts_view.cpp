@@ -1,0 +1,35 @@
+#include <looppost/cli/accounts_view.hpp>
+#include <looppost/core/clock.hpp>
+
+namespace looppost::cli {
+
+nlohmann::json utc_or_null(std::int64_t t) {
+    if (t == 0)
+        return nullptr;
+    return core::format_utc(std::chrono::system_clock::from_time_t(static_cast<std::time_t>(t)));
+}
+
+nlohmann::json account_json(const store::AccountRow& a) {
+    auto opt = [](const std::optional<std::string>& v) {
+        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
+    bool has_tokens = !a.refresh_token.empty();
+    return {{"name", a.name},
+            {"open_id", a.open_id},
+            {"display_name", opt(a.display_name)},
+            {"username", opt(a.username)},
+            {"scopes", a.scopes},
+            {"access_expires_at", has_tokens ? utc_or_null(a.access_expires_at) : nullptr},
+            {"refresh_expires_at", has_tokens ? utc_or_null(a.refresh_expires_at) : nullptr},
+            {"state", a.state},
+            {"default", a.is_default},
+            {"time_zone", opt(a.time_zone)},
+            {"mode", a.mode}};
+}
+
+std::optional<std::string> chosen_account(const std::optional<std::string>& positional,
+                                          const std::optional<std::string>& global) {
+    return positional ? positional : global;
+}
+
+} // namespace looppost::cli

@@ -1,0 +1,194 @@
+// Fresh tokens under a per-account refresh lease (DESIGN §5): the lease is taken in a short
+// transaction, TikTok is called outside any transaction, the new pair is stored in a second one;
+// other processes wait (bounded) and re-read the winner's token.
+
+#include <ctime>
+#include <fmt/format.h>
+#include <looppost/core/errors.hpp>
+#include <looppost/core/log.hpp>
+#include <looppost/oauth/auth.hpp>
+#include <unistd.h>
+
+namespace looppost::oauth {
+namespace {
+
+using namespace std::chrono;
+
+constexpr std::int64_t k_margin_s = 10 * 60; // refresh this close to expiry
+constexpr std::int64_t k_lease_s = 60;       // a refresh call takes far less
+constexpr milliseconds k_wait_step{250};
+constexpr milliseconds k_wait_max{30000};            // how long to wait for another process
+constexpr std::int64_t k_warn_before_s = 14 * 86400; // refresh token about to expire
+
+std::int64_t unix_now(AuthEnv& env) {
+    return system_clock::to_time_t(env.ctx.clock().now());
+}
+
+std::string day_of(std::int64_t t) {
+    std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+vault::Secret open_access(const AuthEnv& env, const store::AccountRow& a) {
+    return env.vault.open(a.access_token, {"accounts", a.id, "access_token"});
+}
+
+void warn_if_refresh_ends_soon(AuthEnv& env, const store::AccountRow& a, std::int64_t now) {
+    if (a.refresh_expires_at == 0 || a.refresh_expires_at - now > k_warn_before_s)
+        return;
+    std::string today = day_of(now);
+    if (a.refresh_warned_on == today)
+        return;
+    env.db.account_set_refresh_warned(a.id, today);
+    if (env.warn) {
+        env.warn(fmt::format("account \"{}\": TikTok's authorization ends on {}; run looppost auth "
+                             "login --name {} before then",
+                             a.name, day_of(a.refresh_expires_at), a.name));
+    }
+}
+
+bool needs_refresh(const AuthEnv& env, const store::AccountRow& a, std::int64_t now,
+                   const vault::Secret* stale) {
+    if (stale != nullptr) {
+        return open_access(env, a) == *stale; // nobody refreshed since it was refused
+    }
+    return a.access_expires_at - now <= k_margin_s;
+}
+
+// Calls TikTok while holding the lease and stores the outcome. Returns the new access token.
+vault::Secret refresh_now(AuthEnv& env, const store::AccountRow& a, const std::string& owner) {
+    vault::Secret refresh_token =
+        env.vault.open(a.refresh_token, {"accounts", a.id, "refresh_token"});
+    auto r = env.api.refresh(env.client(), refresh_token);
+    std::int64_t now = unix_now(env);
+    if (r) {
+        env.db.transaction([&] {
+            store::SealedTokens t;
+            // The new refresh token is stored (sealed) before the new access token is used.
+            t.access_token =
+                env.vault.seal(r->access_token.reveal(), {"accounts", a.id, "access_token"});
+            t.access_expires_at = now + r->expires_in;
+            t.refresh_token =
+                env.vault.seal(r->refresh_token.reveal(), {"accounts", a.id, "refresh_token"});
+            t.refresh_expires_at = now + r->refresh_expires_in;
+            env.db.account_set_tokens(a.id, t);
+            env.db.event_add("auth.refresh", fmt::format("access token valid {} s", r->expires_in),
+                             a.id);
+        });
+        core::log::debug("auth: refreshed the tokens of account {}", a.name);
+        return std::move(r->access_token);
+    }
+    const tiktok::Failure& f = r.error();
+    if (f.kind == tiktok::Failure::Kind::oauth && f.code == "invalid_grant") {
+        // Revoked when our own record says the refresh token had not expired and no refresh
+        // answer was lost (a lost answer may have rotated it); expired otherwise (DESIGN §6).
+        bool revoked = a.refresh_expires_at > now && !a.refresh_in_doubt;
+        env.db.transaction([&] {
+            env.db.account_set_state(a.id, "reauth_required");
+            env.db.account_release_refresh_lease(a.id, owner);
+            env.db.event_add(revoked ? "auth.revoked" : "auth.expired", f.describe(), a.id);
+        });
+        throw reauth_error(a);
+    }
+    env.db.transaction([&] {
+        if (f.outcome_unknown())
+            env.db.account_set_refresh_in_doubt(a.id, true);
+        env.db.account_release_refresh_lease(a.id, owner);
+        env.db.event_add("auth.refresh_failed", f.describe(), a.id);
+    });
+    Exit exit = f.kind == tiktok::Failure::Kind::oauth && f.code == "invalid_client"
+                    ? Exit::config_missing
+                    : Exit::unavailable;
+    throw Error(
+        exit, fmt::format("cannot refresh the tokens of account \"{}\": {}", a.name, f.describe()));
+}
+
+} // namespace
+
+vault::Secret fresh_access_token(AuthEnv& env, std::int64_t account_id,
+                                 const vault::Secret* stale) {
+    const std::string owner = fmt::format("{}:{}", ::getpid(), env.ctx.random().hex(4));
+    milliseconds waited{0};
+    for (;;) {
+        auto a = env.db.account_by_id(account_id);
+        if (!a)
+            throw Error(Exit::failed, "the account was removed meanwhile");
+        if (a->state == "reauth_required" || a->refresh_token.empty())
+            throw reauth_error(*a);
+        std::int64_t now = unix_now(env);
+        warn_if_refresh_ends_soon(env, *a, now);
+        if (!needs_refresh(env, *a, now, stale))
+            return open_access(env, *a);
+        if (a->refresh_expires_at != 0 && a->refresh_expires_at <= now) {
+            env.db.transaction([&] {
+                env.db.account_set_state(a->id, "reauth_required");
+                env.db.event_add("auth.expired", "the refresh token expired", a->id);
+            });
+            throw reauth_error(*a);
+        }
+        bool mine = false;
+        env.db.transaction([&] {
+            mine = env.db.account_take_refresh_lease(account_id, owner, now, now + k_lease_s);
+        });
+        if (mine) {
+            // Re-read under the lease: the previous holder may have finished just now.
+            auto current = env.db.account_by_id(account_id);
+            if (current && !needs_refresh(env, *current, now, stale)) {
+                env.db.transaction(
+                    [&] { env.db.account_release_refresh_lease(account_id, owner); });
+                return open_access(env, *current);
+            }
+            return refresh_now(env, current ? *current : *a, owner);
+        }
+        if (waited >= k_wait_max) {
+            throw Error(Exit::unavailable,
+                        fmt::format("another looppost process is refreshing account \"{}\" and has "
+                                    "not finished after {} s; try again",
+                                    a->name, k_wait_max.count() / 1000));
+        }
+        env.ctx.clock().sleep_for(k_wait_step);
+        waited += k_wait_step;
+    }
+}
+
+LogoutResult logout(AuthEnv& env, const store::AccountRow& account, bool local_only) {
+    LogoutResult result;
+    if (local_only) {
+        result.note = "not revoked at TikTok (--local-only): remove looppost under Settings > "
+                      "Security > Manage app permissions in the TikTok app";
+    } else if (account.refresh_token.empty()) {
+        result.note = "no tokens were stored; nothing to revoke";
+    } else {
+        std::optional<vault::Secret> token;
+        try {
+            token = fresh_access_token(env, account.id);
+        } catch (const Error& e) {
+            if (e.exit() != Exit::reauth_required)
+                throw;
+            result.note = "TikTok no longer honoured the authorization; nothing left to revoke";
+        }
+        if (token) {
+            auto r = env.api.revoke(env.client(), *token);
+            if (!r) {
+                throw Error(r.error().kind == tiktok::Failure::Kind::transport ||
+                                    r.error().http_status >= 500
+                                ? Exit::unavailable
+                                : Exit::failed,
+                            fmt::format("TikTok did not confirm the revocation ({}); nothing was "
+                                        "deleted. Try again, or use --local-only",
+                                        r.error().describe()));
+            }
+            result.revoked_at_tiktok = true;
+        }
+    }
+    env.db.transaction([&] {
+        env.db.account_clear_tokens(account.id);
+        env.db.event_add("auth.logout",
+                         result.revoked_at_tiktok ? "revoked at TikTok" : result.note, account.id);
+    });
+    return result;
+}
+
+} // namespace looppost::oauth
