@@ -88,7 +88,7 @@ complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a account -
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a app -d 'your TikTok app: client key, sealed secret, approved scopes'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a auth -d 'connect TikTok accounts and keep their tokens fresh'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a config -d "read and change looppost's settings"
-complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a doctor -d "check the home, database, key, app credentials, the API's reachability and the clock"
+complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a doctor -d "check the home, database, key, app credentials, accounts, the API's reachability and the clock"
 
 # app set | show
 complete -c looppost -n "__fish_seen_subcommand_from app; and not __fish_seen_subcommand_from $app_commands" -a set -d "store the app's client key and secret and its approved scopes"

@@ -21,7 +21,8 @@ nlohmann::json account_json(const store::AccountRow& a) {
             {"scopes", a.scopes},
             {"access_expires_at", has_tokens ? utc_or_null(a.access_expires_at) : nullptr},
             {"refresh_expires_at", has_tokens ? utc_or_null(a.refresh_expires_at) : nullptr},
-            {"state", a.state},
+            // One state for scripts: a login TikTok no longer honours outranks a pause.
+            {"state", a.state == "reauth_required" ? a.state : (a.paused ? "paused" : a.state)},
             {"default", a.is_default},
             {"time_zone", opt(a.time_zone)},
             {"mode", a.mode}};

@@ -143,7 +143,7 @@ nlohmann::json status_of(Session& s, const store::AccountRow& a, Exit& exit) {
     std::string detail;
     bool ok = false;
     try {
-        if (a.state == "paused") {
+        if (a.paused && a.state != "reauth_required") {
             detail = "paused: its posts wait (looppost account resume " + a.name + ")";
             ok = true;
         } else {

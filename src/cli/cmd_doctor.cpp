@@ -7,9 +7,8 @@
 namespace looppost::cli {
 
 void add_doctor_command(CLI::App& app, Action& action) {
-    auto* cmd = app.add_subcommand(
-        "doctor",
-        "check the home, database, key, app credentials, the API's reachability and the clock");
+    auto* cmd = app.add_subcommand("doctor", "check the home, database, key, app credentials, "
+                                             "accounts, the API's reachability and the clock");
     cmd->callback([&action] {
         action = [](Session& s) {
             auto report = health::run_doctor(s.ctx());

@@ -51,9 +51,12 @@ std::string redact_headers(std::string_view in) {
         size_t eol = in.find('\n', i);
         std::string_view line = in.substr(i, eol == std::string_view::npos ? eol : eol - i + 1);
         bool masked = false;
+        // Log lines indent headers ("\n  Authorization: …"): match after the indentation.
+        size_t indent = line.find_first_not_of(" \t");
+        indent = indent == std::string_view::npos ? 0 : indent;
         for (auto h : k_secret_headers) {
-            if (iequals_at(line, 0, h)) {
-                out += line.substr(0, h.size());
+            if (iequals_at(line, indent, h)) {
+                out += line.substr(0, indent + h.size());
                 out += ' ';
                 out += k_mask;
                 if (!line.empty() && line.back() == '\n') {

@@ -146,6 +146,41 @@ Report run_doctor(core::Context& ctx) {
         r.checks.push_back(skipped("app", "the database and the key"));
     }
 
+    if (db) {
+        r.checks.push_back(run_check("accounts", [&]() -> std::string {
+            auto accounts = db->accounts();
+            if (accounts.empty())
+                return "none yet (looppost auth login)";
+            auto now = std::chrono::system_clock::to_time_t(ctx.clock().now());
+            std::vector<std::string> need_login, ending, fine;
+            for (const auto& a : accounts) {
+                if (a.state == "reauth_required" || a.refresh_token.empty() ||
+                    a.refresh_expires_at <= now) {
+                    need_login.push_back(a.name);
+                } else if (a.refresh_expires_at - now < 14 * 86400) {
+                    ending.push_back(
+                        fmt::format("{} (login ends within {} days)", a.name,
+                                    std::max<long>(0, (a.refresh_expires_at - now) / 86400)));
+                } else {
+                    fine.push_back(a.name + (a.paused ? " (paused)" : ""));
+                }
+            }
+            if (!need_login.empty()) {
+                throw Error(Exit::reauth_required,
+                            fmt::format("needs a new login: {} (looppost auth login --name NAME)",
+                                        util::join(need_login, ", ")));
+            }
+            std::string detail = util::join(fine, ", ");
+            if (!ending.empty()) {
+                detail += (detail.empty() ? "" : "; ") + util::join(ending, ", ") +
+                          ": run looppost auth login --name NAME soon";
+            }
+            return detail;
+        }));
+    } else {
+        r.checks.push_back(skipped("accounts", "the database"));
+    }
+
     std::optional<net::Response> probe;
     r.checks.push_back(run_check("api", [&] {
         std::string base = ctx.settings().get_string("api_base");

@@ -59,9 +59,6 @@ store::AccountRow change_account(store::Db& db, const store::AccountRow& a,
             throw UsageError(fmt::format("an account named \"{}\" exists already", n));
         }
     }
-    if (c.paused && *c.paused && a.state == "reauth_required") {
-        throw oauth::reauth_error(a); // its posts wait anyway; the login is what it needs
-    }
     db.transaction([&] {
         if (c.time_zone)
             db.account_set_time_zone(a.id, *c.time_zone);
@@ -70,11 +67,10 @@ store::AccountRow change_account(store::Db& db, const store::AccountRow& a,
         if (c.rename)
             db.account_rename(a.id, *c.rename);
         if (c.paused) {
-            // A paused account that needs a login keeps needing it.
-            if (*c.paused && a.state == "active")
-                db.account_set_state(a.id, "paused");
-            if (!*c.paused && a.state == "paused")
-                db.account_set_state(a.id, "active");
+            db.account_set_paused(a.id, *c.paused);
+        }
+        if (c.make_default) {
+            db.account_set_default(a.id);
         }
         db.event_add("account.set",
                      fmt::format("{}{}{}{}{}", c.time_zone ? " time_zone=" + *c.time_zone : "",
@@ -84,8 +80,6 @@ store::AccountRow change_account(store::Db& db, const store::AccountRow& a,
                                  c.paused ? (*c.paused ? " paused" : " resumed") : ""),
                      a.id);
     });
-    if (c.make_default)
-        db.account_set_default(a.id);
     return *db.account_by_id(a.id);
 }
 

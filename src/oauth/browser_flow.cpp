@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 extern char** environ;
@@ -42,8 +43,9 @@ util::Fd listen_loopback(int port, int& bound_port) {
     return fd;
 }
 
-// Starts xdg-open without waiting for it; a missing xdg-open is not an error (the URL is printed).
-void open_in_browser(const std::string& url) {
+// Starts xdg-open without waiting for it; a missing xdg-open is not an error (the URL is
+// printed). Returns its pid (0 when it did not start), to be reaped later.
+pid_t open_in_browser(const std::string& url) {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -53,8 +55,18 @@ void open_in_browser(const std::string& url) {
     std::string arg = url;
     char* argv[] = {prog.data(), arg.data(), nullptr};
     pid_t pid = 0;
-    posix_spawnp(&pid, "xdg-open", &fa, nullptr, argv, environ);
+    if (posix_spawnp(&pid, "xdg-open", &fa, nullptr, argv, environ) != 0) {
+        pid = 0;
+    }
     posix_spawn_file_actions_destroy(&fa);
+    return pid;
+}
+
+// Reaps xdg-open once it has ended (it usually hands the URL to a browser and exits).
+void reap(pid_t& pid) {
+    if (pid > 0 && ::waitpid(pid, nullptr, WNOHANG) == pid) {
+        pid = 0;
+    }
 }
 
 void answer(int fd, int status, const std::string& text) {
@@ -98,12 +110,12 @@ Grant browser_flow(AuthEnv& env, const LoginOptions& o, const std::vector<std::s
     std::string state = env.ctx.random().hex(16);
     std::string url = consent_url(env, scopes, redirect, state, pkce.challenge);
     ui.show_url(url);
-    if (o.open_browser)
-        open_in_browser(url);
+    pid_t opener = o.open_browser ? open_in_browser(url) : 0;
     ui.status(fmt::format("waiting for TikTok to redirect to {}", redirect));
 
     auto deadline = env.ctx.clock().now() + o.timeout;
     while (env.ctx.clock().now() < deadline) {
+        reap(opener);
         check_interrupt();
         pollfd p{listener.get(), POLLIN, 0};
         int ready = ::poll(&p, 1, 200);

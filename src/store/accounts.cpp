@@ -13,7 +13,7 @@ namespace {
 constexpr const char* k_columns =
     "id, name, open_id, display_name, username, scopes, access_token, access_expires_at, "
     "refresh_token, refresh_expires_at, time_zone, mode, state, is_default, refresh_lease_owner, "
-    "refresh_lease_until, refresh_warned_on, refresh_in_doubt, created_at, updated_at";
+    "refresh_lease_until, refresh_warned_on, refresh_in_doubt, created_at, updated_at, paused";
 
 std::int64_t unix_now() {
     return static_cast<std::int64_t>(std::time(nullptr));
@@ -57,6 +57,7 @@ AccountRow read_row(SQLite::Statement& q) {
     a.refresh_in_doubt = q.getColumn(17).getInt() != 0;
     a.created_at = q.getColumn(18).getInt64();
     a.updated_at = q.getColumn(19).getInt64();
+    a.paused = q.getColumn(20).getInt() != 0;
     return a;
 }
 
@@ -132,18 +133,31 @@ void Db::account_update_profile(std::int64_t id, const std::optional<std::string
     q.exec();
 }
 
-void Db::account_set_tokens(std::int64_t id, const SealedTokens& t) {
+bool Db::account_set_tokens(std::int64_t id, const SealedTokens& t,
+                            std::optional<std::string_view> lease_owner) {
     SQLite::Statement q(*m_db,
                         "UPDATE accounts SET access_token = ?, access_expires_at = ?, "
                         "refresh_token = ?, refresh_expires_at = ?, refresh_lease_owner = NULL, "
-                        "refresh_lease_until = NULL, refresh_in_doubt = 0, updated_at = ? "
-                        "WHERE id = ?");
+                        "refresh_lease_until = NULL, refresh_in_doubt = 0, state = 'active', "
+                        "updated_at = ? WHERE id = ? AND (? IS NULL OR refresh_lease_owner = ?)");
     q.bind(1, t.access_token.data(), static_cast<int>(t.access_token.size()));
     q.bind(2, t.access_expires_at);
     q.bind(3, t.refresh_token.data(), static_cast<int>(t.refresh_token.size()));
     q.bind(4, t.refresh_expires_at);
     q.bind(5, unix_now());
     q.bind(6, id);
+    if (lease_owner) {
+        q.bind(7, std::string(*lease_owner));
+        q.bind(8, std::string(*lease_owner));
+    }
+    return q.exec() == 1;
+}
+
+void Db::account_set_paused(std::int64_t id, bool paused) {
+    SQLite::Statement q(*m_db, "UPDATE accounts SET paused = ?, updated_at = ? WHERE id = ?");
+    q.bind(1, paused ? 1 : 0);
+    q.bind(2, unix_now());
+    q.bind(3, id);
     q.exec();
 }
 
@@ -175,12 +189,10 @@ void Db::account_set_state(std::int64_t id, std::string_view state) {
 }
 
 void Db::account_set_default(std::int64_t id) {
-    transaction([&] {
-        m_db->exec("UPDATE accounts SET is_default = 0 WHERE is_default = 1");
-        SQLite::Statement q(*m_db, "UPDATE accounts SET is_default = 1 WHERE id = ?");
-        q.bind(1, id);
-        q.exec();
-    });
+    m_db->exec("UPDATE accounts SET is_default = 0 WHERE is_default = 1");
+    SQLite::Statement q(*m_db, "UPDATE accounts SET is_default = 1 WHERE id = ?");
+    q.bind(1, id);
+    q.exec();
 }
 
 void Db::account_rename(std::int64_t id, std::string_view name) {

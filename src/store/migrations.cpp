@@ -67,6 +67,12 @@ ALTER TABLE accounts ADD COLUMN refresh_warned_on TEXT;
 ALTER TABLE accounts ADD COLUMN refresh_in_doubt INTEGER NOT NULL DEFAULT 0
     CHECK (refresh_in_doubt IN (0, 1));
 )sql"},
+        {4, "pause apart from the login state", R"sql(
+-- A pause is the user's choice and must survive a lost or renewed login, so it is no longer a
+-- value of `state` (which now says only whether TikTok still honours the login).
+ALTER TABLE accounts ADD COLUMN paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1));
+UPDATE accounts SET paused = 1, state = 'active' WHERE state = 'paused';
+)sql"},
     };
     return all;
 }

@@ -13,6 +13,9 @@ bool Failure::outcome_unknown() const {
     if (kind == Kind::transport) {
         return net_kind != net::NetErrorKind::connect && net_kind != net::NetErrorKind::tls;
     }
+    if (kind == Kind::protocol && http_status >= 200 && http_status <= 299) {
+        return true; // TikTok acted; what it answered is lost to us
+    }
     return http_status >= 500;
 }
 
@@ -142,6 +145,30 @@ Result<json> envelope_data(const net::Result& r) {
     return data.is_object() ? data : json::object();
 }
 
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+// client_key, client_secret, then `first`: built in place, so no stray copy of the secret
+// (an initializer_list would leave one behind, unwiped).
+Fields with_secret(const Client& c, std::pair<std::string, std::string> first) {
+    Fields f;
+    f.reserve(6);
+    f.emplace_back("client_key", c.key);
+    f.emplace_back("client_secret", std::string(c.secret->reveal()));
+    f.emplace_back(std::move(first));
+    return f;
+}
+
+void wipe(Fields& f) {
+    for (auto& [k, v] : f)
+        sodium_memzero(v.data(), v.size());
+}
+
+// A token answer's body holds both tokens in clear.
+void wipe(net::Result& r) {
+    if (r)
+        sodium_memzero(r->body.data(), r->body.size());
+}
+
 Result<TokenSet> token_set(const net::Result& r) {
     auto body = oauth_body(r);
     if (!body)
@@ -180,7 +207,8 @@ Api::Api(net::HttpClient& http, core::Clock& clock, core::Random& random, std::s
 
 net::Result Api::post_form(const std::string& path,
                            const std::vector<std::pair<std::string, std::string>>& fields,
-                           std::optional<net::RetryPolicy> retry, bool at_most_once) {
+                           std::optional<net::RetryPolicy> retry, bool at_most_once,
+                           std::chrono::seconds timeout) {
     net::Request req;
     req.method = "POST";
     req.url = m_base + path;
@@ -189,6 +217,7 @@ net::Result Api::post_form(const std::string& path,
     req.body = util::form_encode(fields);
     req.retry = retry;
     req.at_most_once = at_most_once;
+    req.timeout = timeout;
     auto r = net::perform(m_http, req, m_clock, m_random);
     sodium_memzero(req.body.data(), req.body.size());
     return r;
@@ -210,11 +239,9 @@ Result<QrCode> Api::get_qrcode(const Client& c, const std::vector<std::string>& 
 }
 
 Result<QrCheck> Api::check_qrcode(const Client& c, const std::string& token) {
-    auto body = oauth_body(post_form("/v2/oauth/check_qrcode/",
-                                     {{"client_key", c.key},
-                                      {"client_secret", std::string(c.secret->reveal())},
-                                      {"token", token}},
-                                     m_retry));
+    Fields f = with_secret(c, {"token", token});
+    auto body = oauth_body(post_form("/v2/oauth/check_qrcode/", f, m_retry));
+    wipe(f);
     if (!body)
         return util::unexpected(body.error());
     QrCheck q;
@@ -232,43 +259,39 @@ Result<QrCheck> Api::check_qrcode(const Client& c, const std::string& token) {
 Result<TokenSet> Api::exchange_code(const Client& c, const std::string& code,
                                     const std::optional<std::string>& redirect_uri,
                                     const std::optional<std::string>& verifier) {
-    std::vector<std::pair<std::string, std::string>> f{
-        {"client_key", c.key},
-        {"client_secret", std::string(c.secret->reveal())},
-        {"code", code},
-        {"grant_type", "authorization_code"}};
-    if (redirect_uri)
+    Fields f = with_secret(c, {"code", code});
+    f.emplace_back("grant_type", "authorization_code");
+    if (redirect_uri) {
         f.emplace_back("redirect_uri", *redirect_uri);
-    if (verifier)
+    }
+    if (verifier) {
         f.emplace_back("code_verifier", *verifier);
+    }
     auto r = post_form("/v2/oauth/token/", f, std::nullopt, /*at_most_once=*/true);
-    for (auto& [k, v] : f)
-        sodium_memzero(v.data(), v.size());
-    return token_set(r);
+    wipe(f);
+    auto t = token_set(r);
+    wipe(r);
+    return t;
 }
 
-Result<TokenSet> Api::refresh(const Client& c, const vault::Secret& refresh_token) {
+Result<TokenSet> Api::refresh(const Client& c, const vault::Secret& refresh_token,
+                              std::chrono::seconds timeout, std::chrono::milliseconds max_delay) {
     net::RetryPolicy policy = m_retry;
     policy.replay_ambiguous = false; // a lost answer may have rotated the token
-    std::vector<std::pair<std::string, std::string>> f{
-        {"client_key", c.key},
-        {"client_secret", std::string(c.secret->reveal())},
-        {"grant_type", "refresh_token"},
-        {"refresh_token", std::string(refresh_token.reveal())}};
-    auto r = post_form("/v2/oauth/token/", f, policy, /*at_most_once=*/true);
-    for (auto& [k, v] : f)
-        sodium_memzero(v.data(), v.size());
-    return token_set(r);
+    policy.max_delay = std::min(policy.max_delay, max_delay);
+    Fields f = with_secret(c, {"grant_type", "refresh_token"});
+    f.emplace_back("refresh_token", std::string(refresh_token.reveal()));
+    auto r = post_form("/v2/oauth/token/", f, policy, /*at_most_once=*/true, timeout);
+    wipe(f);
+    auto t = token_set(r);
+    wipe(r);
+    return t;
 }
 
 Result<bool> Api::revoke(const Client& c, const vault::Secret& access_token) {
-    std::vector<std::pair<std::string, std::string>> f{
-        {"client_key", c.key},
-        {"client_secret", std::string(c.secret->reveal())},
-        {"token", std::string(access_token.reveal())}};
+    Fields f = with_secret(c, {"token", std::string(access_token.reveal())});
     auto r = post_form("/v2/oauth/revoke/", f, m_retry);
-    for (auto& [k, v] : f)
-        sodium_memzero(v.data(), v.size());
+    wipe(f);
     if (r && r->status >= 200 && r->status <= 299 && util::trim(r->body).empty()) {
         return true; // an empty body is success too (reference §2.7)
     }

@@ -114,4 +114,8 @@ private:
 
 std::string read_file(const std::filesystem::path& p);
 
+/// Sends `request` on a plain socket to 127.0.0.1:`port` and returns every byte received until
+/// the server closes (at most 10 s): for answers an HTTP client would hide or rewrite.
+std::string raw_exchange(int port, const std::string& request);
+
 } // namespace harness

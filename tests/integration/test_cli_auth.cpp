@@ -462,3 +462,48 @@ TEST_CASE("Ctrl-C during a QR login stops cleanly and stores nothing") {
     CHECK(r.err.find("cancelled") != std::string::npos);
     CHECK(accounts(home).empty());
 }
+
+TEST_CASE("an authorization ending within 14 days is warned about once a day, and doctor says so") {
+    Sandbox sbx;
+    sbx.post("config", {{"refresh_token_ttl", 10 * 86400}});
+    Home home(&sbx);
+    set_app(home);
+    REQUIRE(qr_login(home, sbx, "alice").exit_code == 0);
+    auto first = home.looppost({"auth", "status", "alice"});
+    CHECK(first.exit_code == 0);
+    CHECK(first.err.find("authorization ends on") != std::string::npos);
+    auto second = home.looppost({"auth", "status", "alice"});
+    CHECK(second.err.find("authorization ends on") == std::string::npos);
+    auto doctor = home.looppost({"doctor", "--json"}).json();
+    bool seen = false;
+    for (const auto& c : doctor["checks"]) {
+        if (c["name"] == "accounts") {
+            seen = true;
+            CHECK(c["ok"] == true);
+            CHECK(c["detail"].get<std::string>().find("login ends within") != std::string::npos);
+        }
+    }
+    CHECK(seen);
+}
+
+TEST_CASE("doctor reports an account that needs a login with exit 77") {
+    Sandbox sbx;
+    Home home(&sbx);
+    set_app(home);
+    REQUIRE(qr_login(home, sbx, "alice").exit_code == 0);
+    REQUIRE(home.looppost({"auth", "logout", "alice"}).exit_code == 0);
+    auto r = home.looppost({"doctor", "--json"});
+    CHECK(r.exit_code == 77);
+}
+
+TEST_CASE("a pause survives a logout and a new login") {
+    Sandbox sbx;
+    Home home(&sbx);
+    set_app(home);
+    REQUIRE(qr_login(home, sbx, "alice").exit_code == 0);
+    REQUIRE(home.looppost({"account", "pause", "alice"}).exit_code == 0);
+    REQUIRE(home.looppost({"auth", "logout", "alice"}).exit_code == 0);
+    CHECK(accounts(home)[0]["state"] == "reauth_required");
+    REQUIRE(qr_login(home, sbx, "alice").exit_code == 0);
+    CHECK(accounts(home)[0]["state"] == "paused");
+}

@@ -46,37 +46,6 @@ json last_request(const harness::Sandbox& sbx, const std::string& path) {
     return nullptr;
 }
 
-/// Sends `request` on a plain socket and returns every byte received until the server closes
-/// (at most 10 s), so a short body can be seen as such.
-std::string raw_exchange(int port, const std::string& request) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    std::string received;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-        ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
-            static_cast<ssize_t>(request.size())) {
-        const auto deadline = steady_clock::now() + seconds(10);
-        char buffer[4096];
-        while (steady_clock::now() < deadline) {
-            pollfd p{fd, POLLIN, 0};
-            if (::poll(&p, 1, 1000) <= 0) {
-                continue;
-            }
-            const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-            if (n <= 0) {
-                break;
-            }
-            received.append(buffer, static_cast<size_t>(n));
-        }
-    }
-    ::close(fd);
-    return received;
-}
-
 bool is_log_id(const std::string& text) {
     static const std::regex k_log_id("[0-9]{14}[0-9A-F]{20}");
     return std::regex_match(text, k_log_id);
@@ -285,7 +254,7 @@ TEST_CASE("a drop-after fault closes the connection after the endpoint took effe
     sbx.post("faults", {{"path_prefix", "/media/"}, {"kind", "drop"}, {"when", "after"}});
 
     const std::string answer =
-        raw_exchange(sbx.port(), "GET /media/a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        harness::raw_exchange(sbx.port(), "GET /media/a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     CHECK(answer.empty()); // not a single byte of the answer
     CHECK(sbx.get("state")["pulled_urls"].size() == 1);
     const json line = last_request(sbx, "/media/a.txt");
@@ -315,7 +284,7 @@ TEST_CASE("a truncate fault announces the full length and sends less") {
     CHECK(!client->Get("/v2/cut/"));
 
     const std::string answer =
-        raw_exchange(sbx.port(), "GET /v2/cut/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        harness::raw_exchange(sbx.port(), "GET /v2/cut/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     const auto header_end = answer.find("\r\n\r\n");
     REQUIRE(header_end != std::string::npos);
     CHECK(answer.rfind("HTTP/1.1 404", 0) == 0);

@@ -78,34 +78,8 @@ httplib::Params consent_params(const std::string& redirect_uri = k_loopback,
 /// Sends a GET on a plain socket and returns the raw answer (at most 10 s): httplib's client
 /// URL-decodes the Location header, and the test must see it as sent.
 std::string raw_get(int port, const std::string& target) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const std::string request =
-        "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    std::string received;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-        ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
-            static_cast<ssize_t>(request.size())) {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        char buffer[4096];
-        while (std::chrono::steady_clock::now() < deadline) {
-            pollfd p{fd, POLLIN, 0};
-            if (::poll(&p, 1, 1000) <= 0) {
-                continue;
-            }
-            const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-            if (n <= 0) {
-                break;
-            }
-            received.append(buffer, static_cast<size_t>(n));
-        }
-    }
-    ::close(fd);
-    return received;
+    return harness::raw_exchange(
+        port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
 }
 
 Callback authorize(const harness::Sandbox& sbx, const httplib::Params& params) {

@@ -14,6 +14,10 @@ TEST_CASE("authorization headers lose their value") {
     CHECK_FALSE(has(out, "abc123XYZ"));
     CHECK(has(out, "Authorization: [redacted]"));
     CHECK(has(out, "Accept: */*"));
+    auto indented =
+        redact("http: GET https://x/v2/user/info/\n  Authorization: Bearer opaque-token-1\n");
+    CHECK_FALSE(has(indented, "opaque-token-1"));
+    CHECK(has(indented, "  Authorization: [redacted]"));
     CHECK_FALSE(has(redact("authorization: AWS4-HMAC-SHA256 Credential=AKIA/x, Signature=deadbeef"),
                     "deadbeef"));
 }

@@ -147,3 +147,21 @@ TEST_CASE("a deleted value is gone from the database file (secure_delete)") {
     store::Db::open(file)->setting_unset("log_file");
     CHECK(test::slurp(file).find(marker) == std::string::npos);
 }
+
+TEST_CASE("migration 4 moves a paused state into the paused column") {
+    test::TempDir dir;
+    auto file = dir.path() / "looppost.db";
+    {
+        auto old = store::Db::open_at_version(file, 3);
+        store::AccountRow a;
+        a.name = "alice";
+        a.open_id = "oid-1";
+        auto id = old->account_insert(a);
+        old->account_set_state(id, "paused");
+    }
+    auto db = store::Db::open(file);
+    auto a = db->account_by_name("alice");
+    REQUIRE(a);
+    CHECK(a->paused);
+    CHECK(a->state == "active");
+}

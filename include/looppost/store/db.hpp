@@ -45,7 +45,8 @@ struct AccountRow {
     std::int64_t refresh_expires_at = 0;
     std::optional<std::string> time_zone;
     std::string mode = "inbox";
-    std::string state = "active"; ///< active | reauth_required | paused
+    std::string state = "active"; ///< active | reauth_required: whether TikTok honours the login
+    bool paused = false;          ///< the user's pause, kept across logins
     bool is_default = false;
     std::optional<std::string> refresh_lease_owner;
     std::optional<std::int64_t> refresh_lease_until;
@@ -119,11 +120,16 @@ public:
     void account_update_profile(std::int64_t id, const std::optional<std::string>& display_name,
                                 const std::optional<std::string>& username,
                                 const std::vector<std::string>& scopes);
-    /// Stores a new pair, releases the refresh lease and clears refresh_in_doubt.
-    void account_set_tokens(std::int64_t id, const SealedTokens& t);
+    /// Stores a new pair, marks the login active, releases the refresh lease and clears
+    /// refresh_in_doubt. With `lease_owner`, only while that owner still holds the lease
+    /// (false when it lost it: nothing was written).
+    bool account_set_tokens(std::int64_t id, const SealedTokens& t,
+                            std::optional<std::string_view> lease_owner = std::nullopt);
+    void account_set_paused(std::int64_t id, bool paused);
     /// Removes both tokens (logout); the account stays, needing a new login.
     void account_clear_tokens(std::int64_t id);
     void account_set_state(std::int64_t id, std::string_view state);
+    /// Makes it the one default account. Call inside a transaction.
     void account_set_default(std::int64_t id);
     void account_rename(std::int64_t id, std::string_view name);
     void account_set_time_zone(std::int64_t id, std::string_view zone);
@@ -131,7 +137,7 @@ public:
     void account_set_refresh_warned(std::int64_t id, std::string_view day);
     void account_set_refresh_in_doubt(std::int64_t id, bool in_doubt);
     /// Takes the refresh lease when it is free or expired at `now`; false when another process
-    /// holds it. Call inside a short transaction.
+    /// holds it. Call inside a short transaction. Does not start one.
     bool account_take_refresh_lease(std::int64_t id, std::string_view owner, std::int64_t now,
                                     std::int64_t until);
     void account_release_refresh_lease(std::int64_t id, std::string_view owner);

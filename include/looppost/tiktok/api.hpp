@@ -28,8 +28,8 @@ struct Failure {
     std::string log_id;
     net::NetErrorKind net_kind = net::NetErrorKind::other;
 
-    /// True when the request may have taken effect although no answer arrived: a dropped or
-    /// timed-out connection, or a 5xx.
+    /// True when the request may have taken effect although no usable answer arrived: a
+    /// dropped or timed-out connection, a 5xx, or a 2xx whose body could not be used.
     bool outcome_unknown() const;
     /// One line for messages: "invalid_grant: Refresh token is invalid (log id 2022…)".
     std::string describe() const;
@@ -90,8 +90,10 @@ public:
     Result<TokenSet> exchange_code(const Client& c, const std::string& code,
                                    const std::optional<std::string>& redirect_uri,
                                    const std::optional<std::string>& verifier);
-    /// Rotating refresh: retried only when TikTok provably did not process it.
-    Result<TokenSet> refresh(const Client& c, const vault::Secret& refresh_token);
+    /// Rotating refresh: retried only when TikTok provably did not process it; each attempt
+    /// takes at most `timeout`, each wait at most `max_delay` (the caller's lease bounds both).
+    Result<TokenSet> refresh(const Client& c, const vault::Secret& refresh_token,
+                             std::chrono::seconds timeout, std::chrono::milliseconds max_delay);
     Result<bool> revoke(const Client& c, const vault::Secret& access_token);
     /// GET /v2/user/info/ with exactly `fields`.
     Result<UserInfo> user_info(const vault::Secret& access_token,
@@ -102,7 +104,8 @@ public:
 private:
     net::Result post_form(const std::string& path,
                           const std::vector<std::pair<std::string, std::string>>& fields,
-                          std::optional<net::RetryPolicy> retry, bool at_most_once = false);
+                          std::optional<net::RetryPolicy> retry, bool at_most_once = false,
+                          std::chrono::seconds timeout = std::chrono::seconds(0));
 
     net::HttpClient& m_http;
     core::Clock& m_clock;
