@@ -76,6 +76,7 @@ void add_config_command(CLI::App& app, Action& action) {
             const auto& key = core::setting_key(*name);
             std::string canonical = core::validate_setting(key, *value);
             s.db().setting_set(key.name, canonical);
+            s.settings_changed();
             warn_if_overridden(s, key);
             if (s.out().json()) {
                 s.out().document(describe(key, {canonical, core::SettingSource::stored}));
@@ -90,6 +91,7 @@ void add_config_command(CLI::App& app, Action& action) {
         action = [name](Session& s) {
             const auto& key = core::setting_key(*name);
             s.db().setting_unset(key.name);
+            s.settings_changed();
             if (s.out().json()) {
                 s.out().document(describe(key, s.ctx().settings().get(key.name)));
             }

@@ -5,7 +5,17 @@
 namespace looppost::cli {
 
 Session::Session(core::Context& ctx, Output& out) : m_ctx(ctx), m_out(out) {
-    m_ctx.set_stored_settings([this](std::string_view name) { return db().setting_get(name); });
+    // All stored settings in one query, the first time one is read (start-up cost, DESIGN §10).
+    m_ctx.set_stored_settings([this](std::string_view name) -> std::optional<std::string> {
+        if (!m_stored) {
+            m_stored = db().settings_all();
+        }
+        auto it = m_stored->find(std::string(name));
+        if (it == m_stored->end()) {
+            return std::nullopt;
+        }
+        return it->second;
+    });
 }
 
 store::Db& Session::db() {

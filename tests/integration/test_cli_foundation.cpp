@@ -232,7 +232,10 @@ TEST_CASE(
     auto warned = home.looppost({"config", "set", "http_timeout", "31"}, "",
                                 {{"LOOPPOST_HTTP_TIMEOUT", "12"}});
     CHECK(warned.err.find("takes precedence") != std::string::npos);
-    CHECK(home.looppost({"config", "unset", "http_timeout"}).exit_code == 0);
+    auto unset = home.looppost({"config", "unset", "http_timeout", "--json"});
+    CHECK(unset.exit_code == 0);
+    CHECK(unset.json()["value"] == "60"); // read again after the change, not from a stale cache
+    CHECK(unset.json()["source"] == "default");
     auto def = home.looppost({"config", "get", "http_timeout", "--json"}).json();
     CHECK(def["value"] == "60");
     CHECK(def["source"] == "default");

@@ -7,7 +7,10 @@
 #include <looppost/oauth/auth.hpp>
 #include <looppost/store/db.hpp>
 #include <looppost/vault/vault.hpp>
+#include <map>
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace looppost::cli {
 
@@ -25,6 +28,8 @@ public:
     /// What auth work needs: the database, the vault, the app's credentials (exit 78 without
     /// them) and the TikTok API client. Loads libcurl.
     oauth::AuthEnv& auth();
+    /// After `config set|unset`: stored settings are read again.
+    void settings_changed() { m_stored.reset(); }
 
 private:
     core::Context& m_ctx;
@@ -32,6 +37,7 @@ private:
     std::unique_ptr<store::Db> m_db;
     std::unique_ptr<vault::Vault> m_vault;
     std::unique_ptr<oauth::AuthEnv> m_auth;
+    std::optional<std::map<std::string, std::string>> m_stored;
 };
 
 /// Opens the vault of `db` the way every command does: the key_mode setting decides the mode of
