@@ -237,8 +237,6 @@ LoginResult login(AuthEnv& env, const LoginOptions& o, LoginUi& ui) {
             env.db.account_update_profile(
                 id, profile.display_name ? profile.display_name : existing->display_name,
                 profile.username ? profile.username : existing->username, result.granted);
-            if (existing->state == "reauth_required")
-                env.db.account_set_state(id, "active");
         } else {
             store::AccountRow row;
             row.name = alias;
