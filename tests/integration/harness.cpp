@@ -261,6 +261,24 @@ std::string Process::wait_for_line(const std::string& needle, seconds timeout) {
     }
 }
 
+void Process::wait_for_prompt(const std::string& needle, seconds timeout) {
+    auto deadline = steady_clock::now() + timeout;
+    for (;;) {
+        for (auto [buf, scanned] :
+             {std::pair{&m_out_buf, &m_scanned_out}, std::pair{&m_err_buf, &m_scanned_err}}) {
+            auto at = buf->find(needle, *scanned);
+            if (at != std::string::npos) {
+                *scanned = at + needle.size();
+                return;
+            }
+        }
+        if (steady_clock::now() >= deadline || !pump(100)) {
+            throw std::runtime_error("no prompt \"" + needle + "\"; stdout: " + m_out_buf +
+                                     "\nstderr: " + m_err_buf);
+        }
+    }
+}
+
 void Process::write_stdin(const std::string& data) {
     size_t done = 0;
     while (done < data.size()) {

@@ -56,6 +56,9 @@ public:
     /// program ends or the time runs out first.
     std::string wait_for_line(const std::string& needle,
                               std::chrono::seconds timeout = std::chrono::seconds(20));
+    /// Waits for `needle` anywhere in the output, even before its line ends (a prompt).
+    void wait_for_prompt(const std::string& needle,
+                         std::chrono::seconds timeout = std::chrono::seconds(20));
     void write_stdin(const std::string& data);
     void close_stdin();
     void signal(int sig);

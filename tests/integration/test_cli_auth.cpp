@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <fstream>
 #include <httplib.h>
+#include <thread>
 
 namespace fs = std::filesystem;
 using harness::Home;
@@ -506,4 +507,32 @@ TEST_CASE("a pause survives a logout and a new login") {
     CHECK(accounts(home)[0]["state"] == "reauth_required");
     REQUIRE(qr_login(home, sbx, "alice").exit_code == 0);
     CHECK(accounts(home)[0]["state"] == "paused");
+}
+
+TEST_CASE("a browser login opens the consent page with xdg-open when there is one") {
+    Sandbox sbx;
+    Home home(&sbx);
+    set_app(home);
+    harness::TempDir bin;
+    auto opened = bin.path() / "opened";
+    {
+        std::ofstream f(bin.path() / "xdg-open");
+        f << "#!/bin/sh\nprintf '%s\\n' \"$1\" > '" << opened.string() << "'\n";
+    }
+    fs::permissions(bin.path() / "xdg-open", fs::perms::owner_all);
+    std::string path =
+        bin.path().string() + ":" + (getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+    auto p = home.start({"auth", "login", "--method", "browser", "--json"}, {{"PATH", path}});
+    std::string url = link_in(p->wait_for_line("/v2/auth/authorize/"), "http://");
+    std::string seen;
+    for (int i = 0; i < 100 && seen.empty(); ++i) { // at most 10 s
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        seen = harness::read_file(opened);
+    }
+    CHECK(seen == url + "\n");
+    std::string location = consent(sbx, url);
+    httplib::Client cb("127.0.0.1", std::stoi(location.substr(17)));
+    REQUIRE(cb.Get(location.substr(location.find("/callback/")).c_str()));
+    auto r = p->finish();
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
 }

@@ -420,3 +420,36 @@ TEST_CASE("the example sandbox profile loads and looppost rehearses against it")
     set_app(home);
     CHECK(home.looppost({"doctor"}).exit_code == 0);
 }
+
+TEST_CASE("the passphrase is asked on the terminal, twice for a new store, and never echoed") {
+    Home home;
+    auto secret_file = home.path() / "client-secret";
+    { std::ofstream(secret_file) << "client-secret-value\n"; }
+    const std::string passphrase = "correct-horse-4471";
+    auto on_tty = [&](const std::string& args) {
+        return std::make_unique<harness::Process>(
+            "/usr/bin/script",
+            std::vector<std::string>{"-qec", std::string(LOOPPOST_BIN) + " " + args, "/dev/null"},
+            [&] {
+                auto e = home.env();
+                e["LOOPPOST_KEY_MODE"] = "passphrase";
+                return e;
+            }());
+    };
+    auto first = on_tty("app set --client-key ck --client-secret-file " + secret_file.string());
+    first->wait_for_prompt("new looppost passphrase:");
+    first->write_stdin(passphrase + "\n");
+    first->wait_for_prompt("repeat the passphrase:");
+    first->write_stdin(passphrase + "\n");
+    auto r1 = first->finish(std::chrono::seconds(30));
+    CHECK_MESSAGE(r1.exit_code == 0, (r1.out + r1.err));
+    CHECK(r1.out.find(passphrase) == std::string::npos);
+    CHECK_FALSE(fs::exists(home.path() / "config" / "key"));
+
+    auto wrong = on_tty("app set --scopes video.upload");
+    wrong->wait_for_prompt("looppost passphrase:");
+    wrong->write_stdin("not-the-passphrase\n");
+    auto r2 = wrong->finish(std::chrono::seconds(30));
+    CHECK(r2.exit_code == 78);
+    CHECK(r2.out.find("wrong passphrase") != std::string::npos);
+}
