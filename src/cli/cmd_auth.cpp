@@ -282,12 +282,7 @@ void add_auth_command(CLI::App& app, Action& action) {
         action = [name](Session& s) {
             auto a =
                 oauth::resolve_account(s.db(), chosen_account(*name, s.ctx().options().account));
-            auto& env = s.auth();
-            if (a.state == "reauth_required" || a.refresh_token.empty())
-                throw oauth::reauth_error(a);
-            vault::Secret current =
-                env.vault.open(a.access_token, {"accounts", a.id, "access_token"});
-            oauth::fresh_access_token(env, a.id, &current);
+            oauth::refresh_account(s.auth(), a);
             auto fresh = *s.db().account_by_id(a.id);
             if (s.out().json()) {
                 s.out().document(account_json(fresh));

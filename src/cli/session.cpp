@@ -29,7 +29,7 @@ store::Db& Session::db() {
 
 const vault::Vault& Session::vault() {
     if (!m_vault) {
-        m_vault = std::make_unique<vault::Vault>(open_vault(m_ctx, db()));
+        m_vault = std::make_unique<vault::Vault>(vault::open_for(m_ctx, db()));
     }
     return *m_vault;
 }
@@ -44,13 +44,6 @@ oauth::AuthEnv& Session::auth() {
                                         [this](const std::string& w) { m_out.warning(w); }});
     }
     return *m_auth;
-}
-
-vault::Vault open_vault(core::Context& ctx, store::Db& db) {
-    auto mode = ctx.settings().get_string("key_mode") == "passphrase" ? vault::KeyMode::passphrase
-                                                                      : vault::KeyMode::file;
-    auto source = vault::env_passphrase_source(ctx.env());
-    return vault::Vault::open(ctx.paths(), db, mode, *source);
 }
 
 } // namespace looppost::cli

@@ -7,6 +7,7 @@
 #include <looppost/net/curl_client.hpp>
 #include <looppost/net/http.hpp>
 #include <looppost/oauth/app.hpp>
+#include <looppost/oauth/auth.hpp>
 #include <looppost/store/db.hpp>
 #include <looppost/util/fs.hpp>
 #include <looppost/util/strings.hpp>
@@ -119,11 +120,7 @@ Report run_doctor(core::Context& ctx) {
     std::optional<vault::Vault> vlt;
     if (db) {
         r.checks.push_back(run_check("key", [&]() -> std::string {
-            auto mode = ctx.settings().get_string("key_mode") == "passphrase"
-                            ? vault::KeyMode::passphrase
-                            : vault::KeyMode::file;
-            auto source = vault::env_passphrase_source(ctx.env());
-            vlt.emplace(vault::Vault::open(paths, *db, mode, *source));
+            vlt.emplace(vault::open_for(ctx, *db));
             if (vlt->mode() == vault::KeyMode::passphrase) {
                 return "passphrase (Argon2id); the passphrase matches the database";
             }
@@ -157,7 +154,7 @@ Report run_doctor(core::Context& ctx) {
                 if (a.state == "reauth_required" || a.refresh_token.empty() ||
                     a.refresh_expires_at <= now) {
                     need_login.push_back(a.name);
-                } else if (a.refresh_expires_at - now < 14 * 86400) {
+                } else if (a.refresh_expires_at - now < oauth::k_login_warning_s) {
                     ending.push_back(
                         fmt::format("{} (login ends within {} days)", a.name,
                                     std::max<long>(0, (a.refresh_expires_at - now) / 86400)));

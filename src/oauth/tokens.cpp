@@ -23,7 +23,6 @@ constexpr milliseconds k_refresh_max_delay{5000};
 constexpr std::int64_t k_lease_s = 180;
 constexpr milliseconds k_wait_step{250};
 constexpr milliseconds k_wait_max{(k_lease_s + 5) * 1000};
-constexpr std::int64_t k_warn_before_s = 14 * 86400; // refresh token about to expire
 
 std::int64_t unix_now(AuthEnv& env) {
     return system_clock::to_time_t(env.ctx.clock().now());
@@ -41,7 +40,7 @@ vault::Secret open_access(const AuthEnv& env, const store::AccountRow& a) {
 }
 
 void warn_if_refresh_ends_soon(AuthEnv& env, const store::AccountRow& a, std::int64_t now) {
-    if (a.refresh_expires_at == 0 || a.refresh_expires_at - now > k_warn_before_s)
+    if (a.refresh_expires_at == 0 || a.refresh_expires_at - now > k_login_warning_s)
         return;
     std::string today = day_of(now);
     if (a.refresh_warned_on == today)
@@ -217,6 +216,14 @@ vault::Secret fresh_access_token(AuthEnv& env, std::int64_t account_id,
         }
         return open_access(env, *current);
     }
+}
+
+void refresh_account(AuthEnv& env, const store::AccountRow& account) {
+    if (account.state == "reauth_required" || account.refresh_token.empty()) {
+        throw reauth_error(account);
+    }
+    vault::Secret current = open_access(env, account);
+    fresh_access_token(env, account.id, &current);
 }
 
 LogoutResult logout(AuthEnv& env, const store::AccountRow& account, bool local_only) {

@@ -69,6 +69,13 @@ Secret derive_key(const Secret& passphrase, const store::Blob& salt, const KdfPa
 
 } // namespace
 
+Vault open_for(const core::Context& ctx, store::Db& db) {
+    auto mode =
+        ctx.settings().get_string("key_mode") == "passphrase" ? KeyMode::passphrase : KeyMode::file;
+    auto source = env_passphrase_source(ctx.env());
+    return Vault::open(ctx.paths(), db, mode, *source);
+}
+
 std::string_view key_mode_name(KeyMode m) {
     return m == KeyMode::file ? "file" : "passphrase";
 }

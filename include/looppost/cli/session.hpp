@@ -40,8 +40,4 @@ private:
     std::optional<std::map<std::string, std::string>> m_stored;
 };
 
-/// Opens the vault of `db` the way every command does: the key_mode setting decides the mode of
-/// a new store; the passphrase comes from LOOPPOST_PASSPHRASE_FILE or the terminal.
-vault::Vault open_vault(core::Context& ctx, store::Db& db);
-
 } // namespace looppost::cli

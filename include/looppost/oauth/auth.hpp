@@ -79,6 +79,12 @@ store::AccountRow resolve_account(const store::Db& db, const std::optional<std::
 vault::Secret fresh_access_token(AuthEnv& env, std::int64_t account_id,
                                  const vault::Secret* stale = nullptr);
 
+/// `auth refresh`: a new token pair now, unless another process refreshed meanwhile.
+void refresh_account(AuthEnv& env, const store::AccountRow& account);
+
+/// How long before TikTok's authorization ends looppost starts warning.
+inline constexpr std::int64_t k_login_warning_s = 14 * 86400;
+
 /// Calls `call` with a fresh token; when TikTok answers access_token_invalid, refreshes once
 /// and calls again (reference §1.5).
 template <class T, class F>

@@ -6,6 +6,7 @@
 // passphrase an error of its own, reported before anything is opened or written.
 
 #include <cstdint>
+#include <looppost/core/context.hpp>
 #include <looppost/core/env.hpp>
 #include <looppost/core/paths.hpp>
 #include <looppost/store/db.hpp>
@@ -58,6 +59,10 @@ private:
     Secret m_key;
     KeyMode m_mode;
 };
+
+/// Opens the vault of `db` the way every command does: the key_mode setting decides the mode of
+/// a new store; the passphrase comes from LOOPPOST_PASSPHRASE_FILE or the terminal.
+Vault open_for(const core::Context& ctx, store::Db& db);
 
 /// Reads the key file, refusing loose permissions, a foreign owner or a wrong size.
 Secret read_key_file(const std::filesystem::path& file);
