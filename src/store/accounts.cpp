@@ -1,5 +1,7 @@
 // Db: the SQL of the accounts table.
 
+#include "columns.hpp"
+
 #include <ctime>
 #include <fmt/format.h>
 #include <looppost/core/errors.hpp>
@@ -15,22 +17,9 @@ constexpr const char* k_columns =
     "refresh_token, refresh_expires_at, time_zone, mode, state, is_default, refresh_lease_owner, "
     "refresh_lease_until, refresh_warned_on, refresh_in_doubt, created_at, updated_at, paused";
 
-std::int64_t unix_now() {
-    return static_cast<std::int64_t>(std::time(nullptr));
-}
-
-std::optional<std::string> opt_text(const SQLite::Column& c) {
-    if (c.isNull())
-        return std::nullopt;
-    return c.getString();
-}
-
-Blob blob(const SQLite::Column& c) {
-    if (c.isNull())
-        return {};
-    const auto* p = static_cast<const unsigned char*>(c.getBlob());
-    return Blob(p, p + c.getBytes());
-}
+using detail::blob;
+using detail::opt_text;
+using detail::unix_now;
 
 AccountRow read_row(SQLite::Statement& q) {
     AccountRow a;
@@ -76,29 +65,31 @@ std::vector<AccountRow> Db::accounts() const {
     return out;
 }
 
-std::optional<AccountRow> Db::account_where(std::string_view where,
-                                            const std::string& value) const {
+std::optional<AccountRow>
+Db::account_where(std::string_view where,
+                  const std::function<void(SQLite::Statement&)>& bind) const {
     SQLite::Statement q(*m_db, fmt::format("SELECT {} FROM accounts WHERE {}", k_columns, where));
-    q.bind(1, value);
+    bind(q);
     if (!q.executeStep())
         return std::nullopt;
     return read_row(q);
 }
 
 std::optional<AccountRow> Db::account_by_id(std::int64_t id) const {
-    return account_where("id = CAST(? AS INTEGER)", std::to_string(id));
+    return account_where("id = ?", [&](SQLite::Statement& q) { q.bind(1, id); });
 }
 
 std::optional<AccountRow> Db::account_by_name(std::string_view name) const {
-    return account_where("name = ?", std::string(name));
+    return account_where("name = ?", [&](SQLite::Statement& q) { q.bind(1, std::string(name)); });
 }
 
 std::optional<AccountRow> Db::account_by_open_id(std::string_view open_id) const {
-    return account_where("open_id = ?", std::string(open_id));
+    return account_where("open_id = ?",
+                         [&](SQLite::Statement& q) { q.bind(1, std::string(open_id)); });
 }
 
 std::optional<AccountRow> Db::default_account() const {
-    return account_where("is_default = CAST(? AS INTEGER)", "1");
+    return account_where("is_default = 1", [](SQLite::Statement&) {});
 }
 
 std::int64_t Db::account_insert(const AccountRow& a) {

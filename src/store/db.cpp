@@ -1,3 +1,5 @@
+#include "columns.hpp"
+
 #include <cerrno>
 #include <ctime>
 #include <fcntl.h>
@@ -15,9 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::int64_t unix_now() {
-    return static_cast<std::int64_t>(std::time(nullptr));
-}
+using detail::unix_now;
 
 Error newer_schema(const fs::path& file, int found) {
     return Error(Exit::config_missing,
@@ -148,9 +148,7 @@ std::optional<Blob> Db::meta_get(std::string_view key) const {
     if (!q.executeStep()) {
         return std::nullopt;
     }
-    auto col = q.getColumn(0);
-    const auto* p = static_cast<const unsigned char*>(col.getBlob());
-    return Blob(p, p + col.getBytes());
+    return detail::blob(q.getColumn(0));
 }
 
 void Db::meta_put(std::string_view key, const Blob& value) {
@@ -203,9 +201,7 @@ std::optional<AppRow> Db::app_get() const {
     }
     AppRow a;
     a.client_key = q.getColumn(0).getString();
-    auto secret = q.getColumn(1);
-    const auto* p = static_cast<const unsigned char*>(secret.getBlob());
-    a.client_secret_sealed.assign(p, p + secret.getBytes());
+    a.client_secret_sealed = detail::blob(q.getColumn(1));
     std::string scopes = q.getColumn(2).getString();
     if (!scopes.empty()) {
         a.scopes = util::split(scopes, ',');

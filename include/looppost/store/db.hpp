@@ -17,7 +17,8 @@
 
 namespace SQLite {
 class Database;
-}
+class Statement;
+} // namespace SQLite
 
 namespace looppost::store {
 
@@ -153,7 +154,9 @@ public:
 
 private:
     Db(std::filesystem::path file, std::unique_ptr<SQLite::Database> db);
-    std::optional<AccountRow> account_where(std::string_view where, const std::string& value) const;
+    std::optional<AccountRow>
+    account_where(std::string_view where,
+                  const std::function<void(SQLite::Statement&)>& bind) const;
     void migrate(int target);
 
     std::filesystem::path m_file;

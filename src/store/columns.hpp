@@ -1,0 +1,33 @@
+#pragma once
+// Small helpers shared by the Db's SQL files. Private to src/store.
+
+#include <cstdint>
+#include <ctime>
+#include <looppost/store/db.hpp>
+#include <optional>
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <string>
+
+namespace looppost::store::detail {
+
+inline std::int64_t unix_now() {
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+/// A BLOB column's bytes (empty for NULL).
+inline Blob blob(const SQLite::Column& c) {
+    if (c.isNull()) {
+        return {};
+    }
+    const auto* p = static_cast<const unsigned char*>(c.getBlob());
+    return Blob(p, p + c.getBytes());
+}
+
+inline std::optional<std::string> opt_text(const SQLite::Column& c) {
+    if (c.isNull()) {
+        return std::nullopt;
+    }
+    return c.getString();
+}
+
+} // namespace looppost::store::detail
