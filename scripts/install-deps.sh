@@ -5,14 +5,16 @@ set -euo pipefail
 
 build=(cmake g++ make pkg-config ca-certificates)
 libs=(libcli11-dev libsqlite3-dev libsqlitecpp-dev libcurl4-openssl-dev nlohmann-json3-dev
-      libsodium-dev libfmt-dev doctest-dev libcpp-httplib-dev libqrencode-dev)
+      libsodium-dev libfmt-dev doctest-dev libcpp-httplib-dev libqrencode-dev
+      libhowardhinnant-date-dev libvips-dev libavformat-dev libavcodec-dev libavutil-dev)
 # tzdata: time zones; groff-base: the man page lint; faketime: tests that move looppost's clock;
-# sqlite3: the reference in the start-up benchmark
-tools=(tzdata groff-base faketime sqlite3)
+# sqlite3: the reference in the benchmarks; ffmpeg: makes the test and demo videos
+tools=(tzdata groff-base faketime sqlite3 ffmpeg)
 
 packages=("${build[@]}" "${libs[@]}" "${tools[@]}")
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(hyperfine)
+  # hyperfine times commands; vipsthumbnail is the photo reference; time reports peak memory
+  packages+=(hyperfine libvips-tools time)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <looppost/oauth/callback.hpp>
+#include <looppost/util/digest.hpp>
 #include <looppost/util/strings.hpp>
 #include <looppost/util/url.hpp>
 #include <sodium.h>
@@ -56,13 +57,7 @@ Callback parse_qr_code(std::string_view redirect_uri, std::string_view code) {
 }
 
 std::string pkce_challenge(std::string_view verifier) {
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(verifier.data()),
-                       verifier.size());
-    std::string hex;
-    for (unsigned char c : digest)
-        hex += fmt::format("{:02x}", c);
-    return hex;
+    return util::sha256_hex(verifier);
 }
 
 Pkce make_pkce(core::Random& random) {
