@@ -120,7 +120,7 @@ Parsed parse_absolute(std::string_view text) {
     if (c.done()) {
         invalid(text, "it has a date but no time");
     }
-    p.sep = c.peek();
+    p.sep = c.peek() == 't' ? 'T' : c.peek();
     if (!c.take('T') && !c.take('t') && !c.take(' ')) {
         invalid(text, fmt::format("unexpected \"{}\" after the date", c.rest()));
     }

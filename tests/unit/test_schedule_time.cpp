@@ -198,6 +198,9 @@ TEST_CASE("schedule: a local time the clocks skip is refused with one that works
     CHECK(bad_input([] { parse_at("2026-03-29T02:00", zone("Europe/Berlin"), k_now); }) ==
           "\"2026-03-29T02:00\" does not exist in Europe/Berlin: clocks jump from 02:00 to "
           "03:00 (+01:00 → +02:00); use \"2026-03-29T03:00\" or give an offset");
+    CHECK(bad_input([] {
+              parse_at("2026-03-29t02:30", zone("Europe/Berlin"), k_now);
+          }).find("use \"2026-03-29T03:30\"") != std::string::npos);
     CHECK(bad_input([] { parse_at("2026-03-08 02:30", zone("America/New_York"), k_now); }) ==
           "\"2026-03-08 02:30\" does not exist in America/New_York: clocks jump from 02:00 to "
           "03:00 (-05:00 → -04:00); use \"2026-03-08 03:30\" or give an offset");
