@@ -42,7 +42,7 @@ struct Slot {
 /// local times in `tz`. A slot time the clocks skip (02:30 when they jump from 02:00 to 03:00)
 /// happens at the jump itself, the first instant after the gap (03:00 local); a slot time that
 /// happens twice (a jump back) happens at its first occurrence only. nullopt when no slot has
-/// a day. Scans at most ten local days.
+/// a day; Fatal for a minute outside 0…1439. Scans at most ten local days.
 std::optional<std::int64_t> next_slot(const std::vector<Slot>& slots, const date::time_zone& tz,
                                       std::int64_t after);
 
