@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <fmt/format.h>
 #include <fstream>
+#include <limits>
 #include <set>
+#include <utility>
 
 namespace sandbox {
 namespace {
@@ -129,6 +131,40 @@ std::vector<ClientApp> parse_clients(const json& value) {
     return clients;
 }
 
+// The creator_info settings of one user (reference §4.2); absent keys keep TikTok's defaults.
+void parse_creator_settings(const json& item, SandboxUser& user) {
+    constexpr std::array<std::pair<const char*, bool SandboxUser::*>, 3> k_toggles{{
+        {"comment_disabled", &SandboxUser::comment_disabled},
+        {"duet_disabled", &SandboxUser::duet_disabled},
+        {"stitch_disabled", &SandboxUser::stitch_disabled},
+    }};
+    for (const auto& [key, member] : k_toggles) {
+        if (item.contains(key)) {
+            user.*member = get_bool(item[key], key);
+        }
+    }
+    if (item.contains("max_video_post_duration_sec")) {
+        const json& value = item["max_video_post_duration_sec"];
+        if (!value.is_number_integer() || value.get<std::int64_t>() <= 0 ||
+            value.get<std::int64_t>() > std::numeric_limits<std::int32_t>::max()) {
+            throw ConfigError(fmt::format(
+                "\"max_video_post_duration_sec\" must be a whole number of seconds > 0, not {}",
+                value.dump()));
+        }
+        user.max_video_post_duration_sec = value.get<std::int32_t>();
+    }
+    if (item.contains("cannot_post") && !item["cannot_post"].is_null()) {
+        const json& value = item["cannot_post"];
+        const auto& codes = cannot_post_codes();
+        if (!value.is_string() ||
+            std::find(codes.begin(), codes.end(), value.get<std::string>()) == codes.end()) {
+            throw ConfigError(fmt::format("\"cannot_post\" must be null or one of {}, not {}",
+                                          fmt::join(codes, ", "), value.dump()));
+        }
+        user.cannot_post = value.get<std::string>();
+    }
+}
+
 std::vector<SandboxUser> parse_users(const json& value) {
     std::vector<SandboxUser> users;
     std::set<std::string> seen;
@@ -136,7 +172,11 @@ std::vector<SandboxUser> parse_users(const json& value) {
         if (!item.is_object()) {
             throw ConfigError("each of \"users\" must be an object");
         }
-        reject_unknown_keys(item, {"open_id", "username", "display_name", "private"}, "user");
+        reject_unknown_keys(item,
+                            {"open_id", "username", "display_name", "private", "comment_disabled",
+                             "duet_disabled", "stitch_disabled", "max_video_post_duration_sec",
+                             "cannot_post"},
+                            "user");
         SandboxUser user;
         user.username = get_string(item.value("username", json()), "username");
         user.open_id = item.contains("open_id") ? get_string(item["open_id"], "open_id")
@@ -147,6 +187,7 @@ std::vector<SandboxUser> parse_users(const json& value) {
         if (item.contains("private") && !item["private"].is_null()) {
             user.is_private = get_bool(item["private"], "private");
         }
+        parse_creator_settings(item, user);
         if (!seen.insert(user.username).second || !seen.insert(user.open_id).second) {
             throw ConfigError(fmt::format("user \"{}\" appears twice", user.username));
         }
@@ -164,6 +205,13 @@ std::uint64_t fnv1a(std::string_view text, std::uint64_t basis) {
 }
 
 } // namespace
+
+const std::vector<std::string>& cannot_post_codes() {
+    static const std::vector<std::string> k_codes{"spam_risk_too_many_posts",
+                                                  "spam_risk_user_banned_from_posting",
+                                                  "reached_active_user_cap"};
+    return k_codes;
+}
 
 bool Config::user_private(const SandboxUser& user) const {
     return user.is_private.value_or(account_private);
@@ -195,8 +243,15 @@ bool Config::url_verified(std::string_view url) const {
 Config default_config() {
     Config config;
     config.clients.push_back({"sbx_client_key", "sbx_client_secret"});
-    config.users.push_back({generated_open_id("alice"), "alice", "Alice", std::nullopt});
-    config.users.push_back({generated_open_id("bob"), "bob", "Bob", std::nullopt});
+    const auto add_user = [&config](const std::string& username, const std::string& name) {
+        SandboxUser user;
+        user.open_id = generated_open_id(username);
+        user.username = username;
+        user.display_name = name;
+        config.users.push_back(std::move(user));
+    };
+    add_user("alice", "Alice");
+    add_user("bob", "Bob");
     return config;
 }
 
@@ -296,7 +351,12 @@ json to_json(const Config& config) {
         users.push_back({{"open_id", user.open_id},
                          {"username", user.username},
                          {"display_name", user.display_name},
-                         {"private", user.is_private ? json(*user.is_private) : json()}});
+                         {"private", user.is_private ? json(*user.is_private) : json()},
+                         {"comment_disabled", user.comment_disabled},
+                         {"duet_disabled", user.duet_disabled},
+                         {"stitch_disabled", user.stitch_disabled},
+                         {"max_video_post_duration_sec", user.max_video_post_duration_sec},
+                         {"cannot_post", user.cannot_post ? json(*user.cannot_post) : json()}});
     }
     return {{"audited", config.audited},
             {"account_private", config.account_private},

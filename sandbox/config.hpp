@@ -56,12 +56,24 @@ struct ClientApp {
     std::string web_redirect_uri() const;
 };
 
+/// Why creator_info says a creator cannot post now (reference §4.2: answered with HTTP 200).
+const std::vector<std::string>& cannot_post_codes();
+
 /// A TikTok account that can log in to the sandbox.
 struct SandboxUser {
     std::string open_id;
     std::string username;
-    std::string display_name;
+    std::string display_name;       // creator_info's creator_nickname
     std::optional<bool> is_private; // unset: follows Config::account_private
+
+    // The creator's own settings that creator_info reports (reference §4.2). A private account
+    // has duet and stitch disabled whatever these say.
+    bool comment_disabled = false;
+    bool duet_disabled = false;
+    bool stitch_disabled = false;
+    std::int32_t max_video_post_duration_sec = 600;
+    /// One of cannot_post_codes(): creator_info answers 200 with this error code.
+    std::optional<std::string> cannot_post;
 };
 
 struct Config {
@@ -104,7 +116,8 @@ struct Config {
 };
 
 /// The built-in profile: unaudited, private account, caps on, instant processing, one client
-/// (sbx_client_key / sbx_client_secret) and the users "alice" and "bob".
+/// (sbx_client_key / sbx_client_secret) and the users "alice" and "bob" with TikTok's default
+/// creator settings (everything allowed, 600 s videos, free to post).
 Config default_config();
 
 /// `base` with the keys present in `patch` (a JSON object) replaced; lists are replaced whole.

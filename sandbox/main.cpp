@@ -27,6 +27,9 @@ A TikTok API emulator on 127.0.0.1 with fault injection and a ledger of what was
   --port N          port to listen on (default 0: a free port)
   --config FILE     profile JSON: audited, account_private, caps, processing,
                     rate_limit_multiplier, verified_url_prefixes, clients, users
+                    (each: username, display_name, open_id, private,
+                    comment_disabled, duet_disabled, stitch_disabled,
+                    max_video_post_duration_sec, cannot_post)
   --serve-dir DIR   also serve DIR's files under /media/
   -h, --help        show this help
 

@@ -46,7 +46,7 @@ void Sandbox::configure_server() {
     register_oauth_routes(m_router, m_services);
     register_qr_routes(m_router, m_services);
     register_display_routes(m_router, m_services);
-    // Later families: register_posting_routes.
+    register_post_routes(m_router, m_services);
     m_router.finish();
 }
 

@@ -394,6 +394,47 @@ nlohmann::json Sandbox::del(const std::string& admin_path) const {
     return check(c.Delete(("/_sandbox/" + admin_path).c_str()), "DELETE " + admin_path);
 }
 
+nlohmann::json sandbox_login(const Sandbox& sandbox, const std::string& scope) {
+    constexpr const char* k_client_key = "sbx_client_key";
+    constexpr const char* k_redirect = "https://sandbox.looppost.test/callback/";
+    const std::string target =
+        httplib::append_query_params("/v2/auth/authorize/", {{"client_key", k_client_key},
+                                                             {"response_type", "code"},
+                                                             {"scope", scope},
+                                                             {"redirect_uri", k_redirect},
+                                                             {"state", "harness"}});
+    // A raw GET: httplib's client would decode the Location header before the query is parsed.
+    const std::string raw =
+        raw_exchange(sandbox.port(),
+                     "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    const std::size_t header = raw.find("\r\nLocation: ");
+    if (raw.rfind("HTTP/1.1 302", 0) != 0 || header == std::string::npos) {
+        throw std::runtime_error("the consent page did not redirect: " + raw.substr(0, 200));
+    }
+    const std::size_t start = header + 12;
+    const std::string location = raw.substr(start, raw.find("\r\n", start) - start);
+    httplib::Params params;
+    if (location.find('?') != std::string::npos) {
+        httplib::detail::parse_query_text(location.substr(location.find('?') + 1), params);
+    }
+    const auto code = params.find("code");
+    if (code == params.end()) {
+        throw std::runtime_error("the consent page refused the login: " + location);
+    }
+    httplib::Client c("127.0.0.1", sandbox.port());
+    c.set_read_timeout(10);
+    const auto res =
+        c.Post("/v2/oauth/token/", httplib::Params{{"client_key", k_client_key},
+                                                   {"client_secret", "sbx_client_secret"},
+                                                   {"code", code->second},
+                                                   {"grant_type", "authorization_code"},
+                                                   {"redirect_uri", k_redirect}});
+    if (!res || res->status != 200) {
+        throw std::runtime_error("the token exchange failed: " + (res ? res->body : "no answer"));
+    }
+    return nlohmann::json::parse(res->body);
+}
+
 Home::Home(const Sandbox* sandbox) : m_sandbox(sandbox) {}
 
 Env Home::env() const {

@@ -97,6 +97,12 @@ private:
     int m_port = 0;
 };
 
+/// Logs the sandbox's consenting user (the profile's consent_user, else alice) in to the built-in
+/// client through the web redirect (no PKCE) with `scope` and returns the flat token answer
+/// (access_token, open_id, scope, …). Throws when a step does not answer as TikTok would.
+nlohmann::json sandbox_login(const Sandbox& sandbox,
+                             const std::string& scope = "user.info.basic,video.publish");
+
 /// A looppost home in a temp dir, with the environment that points looppost at a sandbox.
 class Home {
 public:
