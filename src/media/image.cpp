@@ -214,8 +214,8 @@ ImagePtr decode(const VipsApi& api, const fs::path& src, const Header& h, const 
     ImagePtr im(raw);
     if (to_jpeg && api.image_hasalpha(im.get())) {
         // JPEG has no alpha: transparent parts become white, as they look on TikTok's feed.
-        const double white[] = {255, 255, 255};
-        VipsArrayDouble* background = api.array_double_new(white, 3);
+        const double white = 255; // one value serves grey and RGB alike
+        VipsArrayDouble* background = api.array_double_new(&white, 1);
         VipsImage* flat = nullptr;
         rc = api.flatten(im.get(), &flat, "background", background, nullptr);
         api.area_unref(reinterpret_cast<VipsArea*>(background));
