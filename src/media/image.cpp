@@ -350,10 +350,12 @@ ImageResult normalise_image(const fs::path& src, const fs::path& temp_dir, bool 
             }
         }
         if (out->size > limits.max_bytes) {
-            throw Error(Exit::bad_input,
-                        fmt::format("photo {} stays over {} even at {} quality {} ({}×{})",
-                                    quoted(src), size_text(limits.max_bytes),
-                                    to_jpeg ? "JPEG" : "WebP", quality, out_w, out_h));
+            throw Error(
+                Exit::bad_input,
+                fmt::format("photo {} stays over {} even at {} quality {} ({}×{}); crop it or "
+                            "export it smaller first",
+                            quoted(src), size_text(limits.max_bytes), to_jpeg ? "JPEG" : "WebP",
+                            quality, out_w, out_h));
         }
     }
 
