@@ -214,8 +214,8 @@ ImagePtr decode(const VipsApi& api, const fs::path& src, const Header& h, const 
     ImagePtr im(raw);
     if (to_jpeg && api.image_hasalpha(im.get())) {
         // JPEG has no alpha: transparent parts become white, as they look on TikTok's feed.
-        const double white[] = {255, 255, 255};
-        VipsArrayDouble* background = api.array_double_new(white, 3);
+        const double white = 255; // one value serves grey and RGB alike
+        VipsArrayDouble* background = api.array_double_new(&white, 1);
         VipsImage* flat = nullptr;
         rc = api.flatten(im.get(), &flat, "background", background, nullptr);
         api.area_unref(reinterpret_cast<VipsArea*>(background));
@@ -350,10 +350,12 @@ ImageResult normalise_image(const fs::path& src, const fs::path& temp_dir, bool 
             }
         }
         if (out->size > limits.max_bytes) {
-            throw Error(Exit::bad_input,
-                        fmt::format("photo {} stays over {} even at {} quality {} ({}×{})",
-                                    quoted(src), size_text(limits.max_bytes),
-                                    to_jpeg ? "JPEG" : "WebP", quality, out_w, out_h));
+            throw Error(
+                Exit::bad_input,
+                fmt::format("photo {} stays over {} even at {} quality {} ({}×{}); crop it or "
+                            "export it smaller first",
+                            quoted(src), size_text(limits.max_bytes), to_jpeg ? "JPEG" : "WebP",
+                            quality, out_w, out_h));
         }
     }
 

@@ -160,6 +160,8 @@ TEST_CASE("media PNG, TIFF, GIF and HEIC photos are converted to JPEG") {
     };
     std::vector<Case> cases = {
         {png, "PNG"},
+        {make_still(dir.path(), "rgba.png", 640, 480, "-pix_fmt rgba"), "PNG"},
+        {make_still(dir.path(), "grey-alpha.png", 640, 480, "-pix_fmt ya8"), "PNG"},
         {make_still(dir.path(), "a.tiff", 640, 480, "-pix_fmt rgb24"), "TIFF"},
         {make_still(dir.path(), "a.gif", 640, 480), "GIF"},
     };
@@ -172,7 +174,7 @@ TEST_CASE("media PNG, TIFF, GIF and HEIC photos are converted to JPEG") {
         MESSAGE("libheif here cannot encode HEIC: the HEIC case is skipped");
     }
     for (const Case& c : cases) {
-        CAPTURE(c.label);
+        CAPTURE(c.file);
         ImageResult r = normalise_image(c.file, dir.path(), true);
         CHECK(r.changed);
         CHECK(r.mime == "image/jpeg");
@@ -314,4 +316,30 @@ TEST_CASE("two threads can normalise media photos at once") {
     CHECK(rb.height == 1080);
     CHECK(ra.file != rb.file);
     check_no_metadata(rb.file);
+}
+
+TEST_CASE("a media photo with an ICC profile is converted to sRGB before the profile goes") {
+    test::TempDir dir;
+    fs::path plain = make_still(dir.path(), "plain.jpg", 1600, 1200);
+    fs::path tagged = dir.path() / "tagged.jpg";
+    test::run("vips icc_transform " + test::q(plain) + " " + test::q(tagged) + " srgb");
+    REQUIRE(header_of(tagged).find("icc-profile-data") != std::string::npos);
+    ImageResult r = normalise_image(tagged, dir.path(), true);
+    CHECK(r.changed);
+    CHECK(has(r.changes, "converted colours to sRGB and dropped the ICC profile"));
+    CHECK(has(r.changes, "scaled 1600×1200 to 1440×1080"));
+    CHECK(header_of(r.file).find("icc-profile-data") == std::string::npos);
+}
+
+TEST_CASE("an animated media GIF becomes a JPEG of its first frame") {
+    test::TempDir dir;
+    fs::path gif = dir.path() / "anim.gif";
+    test::run("ffmpeg -v error -y -f lavfi -i testsrc2=size=320x240:rate=10 -frames:v 5 " +
+              test::q(gif));
+    ImageResult r = normalise_image(gif, dir.path(), true);
+    CHECK(r.mime == "image/jpeg");
+    CHECK(r.width == 320);
+    CHECK(r.height == 240);
+    CHECK(has(r.changes, "converted GIF to JPEG"));
+    CHECK(has(r.changes, "kept the first of 5 frames"));
 }
