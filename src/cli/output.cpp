@@ -63,16 +63,22 @@ void Output::warning(std::string_view text) const {
 
 void Output::error_line(const Error& e) const {
     std::fflush(stdout);
+    if (const auto* batch = dynamic_cast<const BatchError*>(&e)) {
+        for (const auto& l : batch->lines())
+            fmt::print(stderr, "looppost: error: {}\n", l);
+    }
     fmt::print(stderr, "looppost: error: {}\n", e.what());
 }
 
 void Output::error(const Error& e) const {
     error_line(e);
     if (m_json) {
-        document({{"error",
-                   {{"code", std::string(e.code())},
-                    {"message", e.what()},
-                    {"exit", static_cast<int>(e.exit())}}}});
+        nlohmann::json err = {{"code", std::string(e.code())},
+                              {"message", e.what()},
+                              {"exit", static_cast<int>(e.exit())}};
+        if (const auto* batch = dynamic_cast<const BatchError*>(&e))
+            err["lines"] = batch->lines();
+        document({{"error", err}});
     }
 }
 

@@ -34,6 +34,18 @@ const vault::Vault& Session::vault() {
     return *m_vault;
 }
 
+media::LocalStore& Session::media() {
+    if (!m_media)
+        m_media = std::make_unique<media::LocalStore>(m_ctx.paths().media_dir());
+    return *m_media;
+}
+
+std::int64_t Session::now() const {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               m_ctx.clock().now().time_since_epoch())
+        .count();
+}
+
 oauth::AuthEnv& Session::auth() {
     if (!m_auth) {
         auto app = oauth::load_app(db(), vault(), m_ctx.env());

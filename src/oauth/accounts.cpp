@@ -5,33 +5,16 @@
 #include <fmt/format.h>
 #include <looppost/core/errors.hpp>
 #include <looppost/oauth/auth.hpp>
+#include <looppost/schedule/time.hpp>
 #include <looppost/util/fs.hpp>
 #include <unistd.h>
 
 namespace looppost::oauth {
 
-bool known_time_zone(std::string_view zone) {
-    if (zone.empty() || zone.size() > 64 || zone.front() == '/' ||
-        zone.find("..") != std::string_view::npos ||
-        zone.find_first_not_of(
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") !=
-            std::string_view::npos) {
-        return false;
-    }
-    std::string path = "/usr/share/zoneinfo/" + std::string(zone);
-    util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    char magic[4] = {};
-    return fd && ::read(fd.get(), magic, 4) == 4 && std::string_view(magic, 4) == "TZif";
-}
-
 store::AccountRow change_account(store::Db& db, const store::AccountRow& a,
                                  const AccountChanges& c) {
-    if (c.time_zone && !known_time_zone(*c.time_zone)) {
-        throw Error(Exit::bad_input,
-                    fmt::format("unknown time zone \"{}\"; use an IANA name such as Europe/Berlin "
-                                "or America/New_York (the tzdata package lists them)",
-                                *c.time_zone));
-    }
+    if (c.time_zone)
+        schedule::zone(*c.time_zone); // Error(bad_input) naming it, with a did-you-mean
     if (c.mode) {
         if (*c.mode != "inbox" && *c.mode != "direct") {
             throw UsageError(fmt::format("--mode must be inbox or direct, not \"{}\"", *c.mode));

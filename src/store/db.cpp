@@ -60,7 +60,20 @@ std::optional<int> peek_user_version(const fs::path& file) {
 Db::Db(fs::path file, std::unique_ptr<SQLite::Database> db)
     : m_file(std::move(file)), m_db(std::move(db)) {}
 
-Db::~Db() = default;
+Db::~Db() {
+    m_cache.clear(); // statements before their connection
+}
+
+SQLite::Statement& Db::cached(const char* sql) const {
+    auto& slot = m_cache[sql];
+    if (!slot) {
+        slot = std::make_unique<SQLite::Statement>(*m_db, sql);
+    } else {
+        slot->reset();
+        slot->clearBindings();
+    }
+    return *slot;
+}
 
 int Db::latest_version() {
     return static_cast<int>(migrations().size());
@@ -225,8 +238,8 @@ void Db::app_put(const AppRow& app) {
 
 void Db::event_add(std::string_view kind, std::string_view detail,
                    std::optional<std::int64_t> account_id, std::optional<std::int64_t> post_id) {
-    SQLite::Statement q(*m_db, "INSERT INTO events (at, account_id, post_id, kind, detail) "
-                               "VALUES (?, ?, ?, ?, ?)");
+    auto& q = cached("INSERT INTO events (at, account_id, post_id, kind, detail) "
+                     "VALUES (?, ?, ?, ?, ?)");
     q.bind(1, unix_now());
     if (account_id) {
         q.bind(2, *account_id);

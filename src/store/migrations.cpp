@@ -73,6 +73,84 @@ ALTER TABLE accounts ADD COLUMN refresh_in_doubt INTEGER NOT NULL DEFAULT 0
 ALTER TABLE accounts ADD COLUMN paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1));
 UPDATE accounts SET paused = 1, state = 'active' WHERE state = 'paused';
 )sql"},
+        {5, "the queue: posts, media and slots", R"sql(
+-- Local media copies, content-addressed by the sha256 of the stored (normalised) bytes
+-- (DESIGN §4). The row outlives the file: a finished post still says what it carried.
+CREATE TABLE media (
+    id          INTEGER PRIMARY KEY,
+    sha256      TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL CHECK (kind IN ('video', 'photo')),
+    bytes       INTEGER NOT NULL,
+    mime        TEXT NOT NULL,
+    width       INTEGER,
+    height      INTEGER,
+    duration_ms INTEGER,
+    created_at  INTEGER NOT NULL
+) STRICT;
+
+-- Originals already checked and normalised: enqueueing the same file again skips the work.
+CREATE TABLE media_origins (
+    sha256   TEXT PRIMARY KEY,                  -- of the original bytes
+    media_id INTEGER NOT NULL REFERENCES media (id) ON DELETE CASCADE,
+    changes  TEXT NOT NULL DEFAULT ''           -- what normalising changed; '' = stored as given
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE posts (
+    id              INTEGER PRIMARY KEY,
+    account_id      INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    kind            TEXT NOT NULL CHECK (kind IN ('video', 'photo')),
+    mode            TEXT NOT NULL CHECK (mode IN ('inbox', 'direct')),
+    state           TEXT NOT NULL DEFAULT 'queued'
+                    CHECK (state IN ('queued', 'publishing', 'deferred', 'published', 'in_inbox',
+                                     'failed', 'needs_attention', 'cancelled')),
+    caption         TEXT NOT NULL DEFAULT '',
+    title           TEXT,
+    privacy         TEXT CHECK (privacy IN ('PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS',
+                                            'FOLLOWER_OF_CREATOR', 'SELF_ONLY')),
+    options         TEXT NOT NULL DEFAULT '{}',  -- JSON: toggles, cover
+    due_at          INTEGER NOT NULL,
+    at_text         TEXT NOT NULL,               -- as given: "+2h", "now", "next-slot", …
+    key             TEXT NOT NULL UNIQUE,        -- idempotency key
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER,
+    lease_owner     TEXT,
+    lease_until     INTEGER,
+    publish_id      TEXT,
+    upload_offset   INTEGER NOT NULL DEFAULT 0,
+    post_ids        TEXT NOT NULL DEFAULT '[]',  -- JSON array of TikTok's public post ids
+    error_code      TEXT,
+    error_message   TEXT,
+    error_log_id    TEXT,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX posts_by_due ON posts (due_at, id);
+CREATE INDEX posts_by_account ON posts (account_id, due_at);
+CREATE INDEX posts_by_state ON posts (state, due_at);
+
+CREATE TABLE post_media (
+    post_id      INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    position     INTEGER NOT NULL,
+    media_id     INTEGER NOT NULL REFERENCES media (id),
+    hosted_key   TEXT,
+    hosted_url   TEXT,
+    hosted_state TEXT,
+    PRIMARY KEY (post_id, position)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX post_media_by_media ON post_media (media_id);
+
+-- Weekly posting times in the account's zone: days is a mask (bit 0 = Monday).
+CREATE TABLE slots (
+    id         INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    days       INTEGER NOT NULL CHECK (days BETWEEN 1 AND 127),
+    minute     INTEGER NOT NULL CHECK (minute BETWEEN 0 AND 1439),
+    created_at INTEGER NOT NULL,
+    UNIQUE (account_id, days, minute)
+) STRICT;
+
+CREATE INDEX events_by_post ON events (post_id, id) WHERE post_id IS NOT NULL;
+)sql"},
     };
     return all;
 }

@@ -328,6 +328,41 @@ Result<UserInfo> Api::user_info(const vault::Secret& access_token,
     return info;
 }
 
+Result<CreatorInfo> Api::creator_info(const vault::Secret& access_token) {
+    net::Request req;
+    req.method = "POST";
+    req.url = fmt::format("{}/v2/post/publish/creator_info/query/", m_base);
+    req.headers = {{"Authorization", fmt::format("Bearer {}", access_token.reveal())},
+                   {"Content-Type", "application/json; charset=UTF-8"}};
+    req.body = "{}";
+    req.retry = m_retry; // a query: safe to repeat
+    auto data = envelope_data(net::perform(m_http, req, m_clock, m_random));
+    sodium_memzero(req.headers[0].second.data(), req.headers[0].second.size());
+    if (!data)
+        return util::unexpected(data.error());
+    const json& d = *data;
+    const json& options = d.contains("privacy_level_options") ? d["privacy_level_options"] : json();
+    if (!options.is_array()) {
+        return util::unexpected(
+            protocol(200, "TikTok's creator_info answer lacks privacy_level_options"));
+    }
+    CreatorInfo info;
+    info.nickname = str(d, "creator_nickname");
+    info.username = str(d, "creator_username");
+    for (const auto& o : options) {
+        if (o.is_string())
+            info.privacy_level_options.push_back(o.get<std::string>());
+    }
+    auto flag = [&](const char* k) {
+        return d.contains(k) && d[k].is_boolean() && d[k].get<bool>();
+    };
+    info.comment_disabled = flag("comment_disabled");
+    info.duet_disabled = flag("duet_disabled");
+    info.stitch_disabled = flag("stitch_disabled");
+    info.max_video_post_duration_sec = opt_int(d, "max_video_post_duration_sec");
+    return info;
+}
+
 std::vector<std::string> user_fields_for(const std::vector<std::string>& granted) {
     auto has = [&](std::string_view s) {
         return std::find(granted.begin(), granted.end(), s) != granted.end();

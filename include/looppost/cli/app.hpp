@@ -20,6 +20,9 @@ void add_app_command(CLI::App& app, Action& action);
 void add_auth_command(CLI::App& app, Action& action);
 void add_config_command(CLI::App& app, Action& action);
 void add_doctor_command(CLI::App& app, Action& action);
+void add_enqueue_command(CLI::App& app, Action& action);
+void add_queue_command(CLI::App& app, Action& action);
+void add_slots_command(CLI::App& app, Action& action);
 
 /// The whole command tree, with the global options bound to `globals`. Used by run() and by
 /// the test that checks the man page and completions against it.

@@ -4,6 +4,7 @@
 
 #include <looppost/cli/output.hpp>
 #include <looppost/core/context.hpp>
+#include <looppost/media/local_store.hpp>
 #include <looppost/oauth/auth.hpp>
 #include <looppost/store/db.hpp>
 #include <looppost/vault/vault.hpp>
@@ -28,6 +29,10 @@ public:
     /// What auth work needs: the database, the vault, the app's credentials (exit 78 without
     /// them) and the TikTok API client. Loads libcurl.
     oauth::AuthEnv& auth();
+    /// The local media store (DESIGN §4), next to the database.
+    media::LocalStore& media();
+    /// The current time as unix seconds (the Context's clock).
+    std::int64_t now() const;
     /// After `config set|unset`: stored settings are read again.
     void settings_changed() { m_stored.reset(); }
 
@@ -37,6 +42,7 @@ private:
     std::unique_ptr<store::Db> m_db;
     std::unique_ptr<vault::Vault> m_vault;
     std::unique_ptr<oauth::AuthEnv> m_auth;
+    std::unique_ptr<media::LocalStore> m_media;
     std::optional<std::map<std::string, std::string>> m_stored;
 };
 

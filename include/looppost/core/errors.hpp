@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace looppost {
 
@@ -44,6 +45,18 @@ private:
 class UsageError : public Error {
 public:
     explicit UsageError(const std::string& message) : Error(Exit::usage, message) {}
+};
+
+/// Several problems found together (every bad line of a bulk input): each is one line, and the
+/// message sums them up. Nothing was written.
+class BatchError : public Error {
+public:
+    BatchError(Exit exit, const std::string& summary, std::vector<std::string> lines)
+        : Error(exit, summary), m_lines(std::move(lines)) {}
+    const std::vector<std::string>& lines() const { return m_lines; }
+
+private:
+    std::vector<std::string> m_lines;
 };
 
 /// A broken invariant or an unexpected failure: looppost's fault, not the user's (exit 1).

@@ -130,7 +130,4 @@ struct AccountChanges {
 store::AccountRow change_account(store::Db& db, const store::AccountRow& account,
                                  const AccountChanges& changes);
 
-/// True for an IANA zone name the system knows ("Europe/Berlin"), by its TZif file.
-bool known_time_zone(std::string_view zone);
-
 } // namespace looppost::oauth

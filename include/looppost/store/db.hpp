@@ -65,6 +65,103 @@ struct SealedTokens {
     std::int64_t refresh_expires_at = 0;
 };
 
+/// A stored media file (DESIGN §4): content-addressed by the sha256 of the stored bytes.
+struct MediaRow {
+    std::int64_t id = 0;
+    std::string sha256;
+    std::string kind; ///< video | photo
+    std::int64_t bytes = 0;
+    std::string mime;
+    std::optional<int> width;
+    std::optional<int> height;
+    std::optional<std::int64_t> duration_ms;
+};
+
+/// One media file of a post, in carousel order.
+struct PostMediaRow {
+    int position = 0;
+    MediaRow media;
+    std::optional<std::string> hosted_key;
+    std::optional<std::string> hosted_url;
+    std::optional<std::string> hosted_state;
+};
+
+/// A queue item (DESIGN §4, §5).
+struct PostRow {
+    std::int64_t id = 0;
+    std::int64_t account_id = 0;
+    std::string account; ///< the account's name
+    std::string kind;    ///< video | photo
+    std::string mode;    ///< inbox | direct
+    std::string state;
+    std::string caption;
+    std::optional<std::string> title;
+    std::optional<std::string> privacy;
+    std::string options = "{}"; ///< JSON object
+    std::int64_t due_at = 0;
+    std::string at_text;
+    std::string key;
+    int attempts = 0;
+    std::optional<std::int64_t> next_attempt_at;
+    std::optional<std::string> publish_id;
+    std::int64_t upload_offset = 0;
+    std::string post_ids = "[]"; ///< JSON array of strings
+    std::optional<std::string> error_code;
+    std::optional<std::string> error_message;
+    std::optional<std::string> error_log_id;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+    std::vector<PostMediaRow> media;
+};
+
+/// The fields a new post is stored with; media by id, in order.
+struct NewPost {
+    std::int64_t account_id = 0;
+    std::string kind;
+    std::string mode;
+    std::string caption;
+    std::optional<std::string> title;
+    std::optional<std::string> privacy;
+    std::string options = "{}";
+    std::int64_t due_at = 0;
+    std::string at_text;
+    std::string key;
+    std::vector<std::int64_t> media_ids;
+};
+
+/// What `queue edit` may change (unset fields stay).
+struct PostEdit {
+    std::optional<std::string> mode;
+    std::optional<std::string> caption;
+    std::optional<std::optional<std::string>> title;
+    std::optional<std::optional<std::string>> privacy;
+    std::optional<std::string> options;
+    std::optional<std::int64_t> due_at;
+    std::optional<std::string> at_text;
+};
+
+/// `queue list` filters; empty `states` means every state.
+struct PostFilter {
+    std::vector<std::string> states;
+    std::optional<std::int64_t> account_id;
+    std::optional<std::int64_t> due_before;
+    std::size_t limit = 50;
+};
+
+struct SlotRow {
+    std::int64_t id = 0;
+    std::int64_t account_id = 0;
+    std::string account;
+    int days = 0; ///< bit 0 = Monday … bit 6 = Sunday
+    int minute = 0;
+};
+
+/// A checked original file and what it became.
+struct MediaOrigin {
+    MediaRow media;
+    std::string changes; ///< what normalising changed, "; "-separated; empty: stored as given
+};
+
 struct EventRow {
     std::int64_t id = 0;
     std::int64_t at = 0;
@@ -143,6 +240,36 @@ public:
                                     std::int64_t until);
     void account_release_refresh_lease(std::int64_t id, std::string_view owner);
 
+    // media and posts (src/store/posts.cpp)
+    /// The media row with this sha256, inserting it when new; returns its id.
+    std::int64_t media_put(const MediaRow& m);
+    std::optional<MediaOrigin> media_origin(std::string_view original_sha256) const;
+    void media_origin_put(std::string_view original_sha256, std::int64_t media_id,
+                          std::string_view changes);
+    /// Media no post may still need (none of their posts is queued, publishing, deferred,
+    /// failed or needs_attention): their local copies may be deleted (DESIGN §4).
+    std::vector<MediaRow> media_releasable() const;
+    std::optional<std::int64_t> post_id_by_key(std::string_view key) const;
+    /// Inserts the post and its media rows and records an "enqueued" event; returns the id.
+    /// Call inside a transaction.
+    std::int64_t post_insert(const NewPost& p);
+    std::optional<PostRow> post(std::int64_t id) const;
+    std::vector<PostRow> posts(const PostFilter& f) const;
+    std::vector<EventRow> post_events(std::int64_t post_id) const;
+    /// The latest due time of the account's unfinished posts (next-slot starts after it).
+    std::optional<std::int64_t> last_pending_due(std::int64_t account_id) const;
+    /// Applies `e` when the post is in one of `states` and has not started publishing (no
+    /// publish_id); false otherwise (nothing written).
+    bool post_edit(std::int64_t id, const PostEdit& e, const std::vector<std::string>& states);
+    /// Moves the post to `to` when it is in one of `from`; clears the error, attempts and retry
+    /// time when `to` is queued. False when its state was not one of `from`.
+    bool post_set_state(std::int64_t id, const std::vector<std::string>& from, std::string_view to);
+
+    // slots (src/store/posts.cpp)
+    std::int64_t slot_add(std::int64_t account_id, int days, int minute);
+    std::vector<SlotRow> slots(std::optional<std::int64_t> account_id) const;
+    bool slot_remove(std::int64_t id);
+
     // events: the append-only audit trail
     void event_add(std::string_view kind, std::string_view detail,
                    std::optional<std::int64_t> account_id = std::nullopt,
@@ -158,9 +285,13 @@ private:
     account_where(std::string_view where,
                   const std::function<void(SQLite::Statement&)>& bind) const;
     void migrate(int target);
+    /// A prepared statement for `sql` (a string literal), kept for the connection's life and
+    /// reset for reuse: bulk work does not prepare the same SQL thousands of times.
+    SQLite::Statement& cached(const char* sql) const;
 
     std::filesystem::path m_file;
     std::unique_ptr<SQLite::Database> m_db;
+    mutable std::map<const char*, std::unique_ptr<SQLite::Statement>> m_cache;
 };
 
 /// The schema version recorded in a database file's header, read without opening it through

@@ -71,6 +71,17 @@ struct UserInfo {
     std::optional<std::int64_t> video_count;
 };
 
+/// What TikTok lets the creator post right now (reference §4.2).
+struct CreatorInfo {
+    std::string nickname;
+    std::string username;
+    std::vector<std::string> privacy_level_options;
+    bool comment_disabled = false;
+    bool duet_disabled = false;
+    bool stitch_disabled = false;
+    std::optional<std::int64_t> max_video_post_duration_sec;
+};
+
 /// The client credentials every OAuth call carries.
 struct Client {
     std::string key;
@@ -98,6 +109,10 @@ public:
     /// GET /v2/user/info/ with exactly `fields`.
     Result<UserInfo> user_info(const vault::Secret& access_token,
                                const std::vector<std::string>& fields);
+
+    /// POST /v2/post/publish/creator_info/query/ (needs video.publish; 20/min per token). TikTok
+    /// answers "cannot post now" with HTTP 200 and an error code: that is a Failure of kind api.
+    Result<CreatorInfo> creator_info(const vault::Secret& access_token);
 
     const std::string& base() const { return m_base; }
 

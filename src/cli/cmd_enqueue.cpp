@@ -1,0 +1,290 @@
+// looppost enqueue (--video FILE | --photo FILE… | --from FILE) [post options]
+
+#include <fmt/format.h>
+#include <iostream>
+#include <looppost/cli/app.hpp>
+#include <looppost/cli/post_options.hpp>
+#include <looppost/cli/posts_view.hpp>
+#include <looppost/oauth/auth.hpp>
+#include <looppost/queue/enqueue.hpp>
+#include <looppost/util/fs.hpp>
+#include <looppost/util/strings.hpp>
+#include <unistd.h>
+
+namespace looppost::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* k_music_url =
+    "https://www.tiktok.com/legal/page/global/music-usage-confirmation/en";
+constexpr const char* k_branded_url = "https://www.tiktok.com/legal/page/global/bc-policy/en";
+
+struct Flags {
+    PostFlags p;
+    std::optional<std::string> video;
+    std::vector<std::string> photos;
+    bool next_slot = false;
+    std::optional<std::string> from;
+    std::optional<std::string> format;
+    bool no_fix = false;
+    bool dry_run = false;
+    bool yes = false;
+};
+
+std::vector<queue::PostInput> bulk_inputs(const Flags& f) {
+    std::string text;
+    fs::path base;
+    if (*f.from == "-") {
+        text = read_stdin();
+        base = fs::current_path();
+    } else {
+        fs::path file(*f.from);
+        std::error_code ec;
+        if (fs::is_directory(file, ec))
+            throw Error(Exit::bad_input, fmt::format("\"{}\" is a directory", file.string()));
+        text = util::read_file(file);
+        base = fs::absolute(file).parent_path();
+    }
+    std::string format = f.format.value_or("");
+    if (format.empty()) {
+        std::string ext = util::to_lower(fs::path(*f.from).extension().string());
+        if (ext == ".jsonl" || ext == ".ndjson" || ext == ".json")
+            format = "jsonl";
+        else if (ext == ".csv")
+            format = "csv";
+        else
+            throw UsageError(fmt::format("cannot tell the format of \"{}\"; give --format jsonl "
+                                         "or --format csv",
+                                         *f.from));
+    }
+    std::vector<queue::LineError> errors;
+    auto posts = format == "csv" ? queue::parse_csv_posts(text, base, errors)
+                                 : queue::parse_jsonl(text, base, errors);
+    if (!errors.empty()) {
+        std::vector<std::string> lines;
+        for (const auto& e : errors)
+            lines.push_back(fmt::format("line {}: {}", e.line, e.message));
+        throw BatchError(Exit::bad_input,
+                         fmt::format("{} bad line{} in \"{}\"; nothing was enqueued", errors.size(),
+                                     errors.size() == 1 ? "" : "s", *f.from),
+                         std::move(lines));
+    }
+    if (posts.empty())
+        throw Error(Exit::bad_input, fmt::format("\"{}\" holds no posts", *f.from));
+    for (auto& p : posts)
+        p = queue::with_defaults(std::move(p), f.p.post);
+    return posts;
+}
+
+std::optional<tiktok::CreatorInfo> ask_creator(Session& s, const store::AccountRow& a) {
+    try {
+        auto& env = s.auth();
+        auto r = oauth::with_token<tiktok::CreatorInfo>(
+            env, a.id, [&](const vault::Secret& t) { return env.api.creator_info(t); });
+        if (r)
+            return *r;
+        if (r.error().kind == tiktok::Failure::Kind::api && r.error().http_status == 200) {
+            // "Cannot post right now" (reference §4.2): the post is for later; say it.
+            s.out().warning(fmt::format("TikTok says {} cannot post right now ({}); the post is "
+                                        "queued and publish-due will try when it is due",
+                                        a.name, r.error().describe()));
+            return std::nullopt;
+        }
+        s.out().warning(fmt::format("could not ask TikTok for {}'s posting settings ({}); they "
+                                    "are checked again before publishing",
+                                    a.name, r.error().describe()));
+    } catch (const Error& e) {
+        if (e.exit() == Exit::reauth_required || e.exit() == Exit::config_missing)
+            throw;
+        s.out().warning(fmt::format("could not ask TikTok for {}'s posting settings ({}); they "
+                                    "are checked again before publishing",
+                                    a.name, e.what()));
+    }
+    return std::nullopt;
+}
+
+/// TikTok's declaration for direct posts (reference §4.15), shown on a terminal before storing.
+void consent(bool ask, const store::AccountRow& a, const std::optional<tiktok::CreatorInfo>& info,
+             const std::vector<const queue::Draft*>& drafts) {
+    bool branded = false;
+    bool own_brand = false;
+    for (const auto* d : drafts) {
+        branded = branded || d->options.value("brand_content", false);
+        own_brand = own_brand || d->options.value("brand_organic", false);
+    }
+    std::string who = info ? fmt::format("{} (@{})", info->nickname, info->username)
+                           : a.display_name.value_or(a.name);
+    fmt::print(stderr, "Direct post{} to TikTok as {}.\n",
+               drafts.size() == 1 ? "" : fmt::format("s ({})", drafts.size()), who);
+    if (branded)
+        fmt::print(stderr, "Labelled \"Paid partnership\".\n");
+    else if (own_brand)
+        fmt::print(stderr, "Labelled \"Promotional content\".\n");
+    if (branded) {
+        fmt::print(stderr,
+                   "By posting, you agree to TikTok's Branded Content Policy ({}) and Music "
+                   "Usage Confirmation ({}).\n",
+                   k_branded_url, k_music_url);
+    } else {
+        fmt::print(stderr, "By posting, you agree to TikTok's Music Usage Confirmation ({}).\n",
+                   k_music_url);
+    }
+    if (!ask)
+        return;
+    fmt::print(stderr, "Queue {}? [y/N] ", drafts.size() == 1 ? "it" : "them");
+    std::fflush(stderr);
+    std::string answer;
+    std::getline(std::cin, answer);
+    answer = util::to_lower(util::trim(answer));
+    if (answer != "y" && answer != "yes")
+        throw Error(Exit::failed, "not queued: the declaration was not accepted");
+}
+
+void print_changes(Session& s, const std::vector<queue::Enqueued>& done, bool dry_run) {
+    std::set<std::string> said;
+    for (const auto& e : done) {
+        if (e.existing)
+            continue;
+        for (const auto& m : e.media) {
+            if (m.changes.empty() || !said.insert(m.original_sha256).second)
+                continue;
+            s.out().note(fmt::format("{}{} \"{}\": {}", dry_run ? "would fix " : "", e.draft.kind,
+                                     m.original.string(), util::join(m.changes, "; ")));
+        }
+        if (e.draft.mode == "inbox" && (e.draft.privacy || e.draft.kind == "video")) {
+            if (said.insert("inbox-note").second) {
+                s.out().note(e.draft.kind == "video"
+                                 ? "inbox videos carry no caption or settings: TikTok shows the "
+                                   "draft and the creator finishes it in the app (looppost "
+                                   "prints the caption when the draft lands)"
+                                 : "inbox posts ignore privacy and interaction settings: the "
+                                   "creator sets them in the TikTok app");
+            }
+        }
+    }
+}
+
+Exit run(Session& s, Flags& f) {
+
+    if (f.from && (f.video || !f.photos.empty()))
+        throw UsageError("--from reads the media from the file; drop --video/--photo");
+    if (f.from && f.p.post.key)
+        throw UsageError("--key names one post; put a key column in the file instead");
+    if (f.next_slot && f.p.post.at)
+        throw UsageError("give --at or --next-slot, not both");
+    if (f.next_slot)
+        f.p.post.at = "next-slot";
+    if (f.from && *f.from == "-" && (f.p.post.caption == "-" || f.p.caption_file == "-"))
+        throw UsageError("stdin cannot carry both --from - and the caption");
+    finish_post_options(f.p);
+    f.p.post.account = s.ctx().options().account;
+
+    std::vector<queue::PostInput> inputs;
+    if (f.from) {
+        inputs = bulk_inputs(f);
+    } else {
+        if (f.video)
+            f.p.post.video = fs::path(*f.video);
+        for (const auto& p : f.photos)
+            f.p.post.photos.emplace_back(p);
+        inputs = {f.p.post};
+    }
+
+    bool tty = ::isatty(2) == 1 && !s.out().json();
+    bool ask = tty && ::isatty(0) == 1 && !f.yes;
+    queue::EnqueueHooks hooks;
+    hooks.creator_info = [&s](const store::AccountRow& a) { return ask_creator(s, a); };
+    if (tty) {
+        hooks.consent = [&s, ask](const store::AccountRow& a,
+                                  const std::optional<tiktok::CreatorInfo>& info,
+                                  const std::vector<const queue::Draft*>& drafts) {
+            consent(ask, a, info, drafts);
+        };
+    }
+    hooks.note = [&s](const std::string& n) { s.out().note(n); };
+    queue::EnqueueOptions options;
+    options.fix = !f.no_fix;
+    options.dry_run = f.dry_run;
+    auto done = queue::enqueue(s.db(), s.media(), inputs, s.now(), options, hooks);
+    print_changes(s, done, f.dry_run);
+
+    std::size_t existing = 0;
+    for (const auto& e : done)
+        existing += e.existing ? 1 : 0;
+    if (s.out().json()) {
+        nlohmann::json posts = nlohmann::json::array();
+        for (const auto& e : done) {
+            nlohmann::json p =
+                f.dry_run || e.id == 0 ? planned_post_json(e) : post_json(*s.db().post(e.id));
+            p["existing"] = e.existing;
+            if (f.dry_run)
+                p["dry_run"] = true;
+            posts.push_back(std::move(p));
+        }
+        if (!f.from) {
+            s.out().document(posts.front());
+        } else {
+            nlohmann::json doc = {
+                {"created", done.size() - existing}, {"existing", existing}, {"posts", posts}};
+            if (f.dry_run)
+                doc["dry_run"] = true;
+            s.out().document(doc);
+        }
+        return Exit::ok;
+    }
+    for (const auto& e : done) {
+        if (f.dry_run) {
+            s.out().line(fmt::format("{} {} {} post for {} at {}{}",
+                                     e.existing ? "exists:" : "would queue:", e.draft.mode,
+                                     e.draft.kind, e.draft.account.name,
+                                     e.existing ? "(as before)"
+                                                : local_time(e.due_at, e.draft.account.time_zone),
+                                     e.existing ? fmt::format(" (post {})", e.id) : ""));
+            continue;
+        }
+        s.out().line(std::to_string(e.id));
+        if (!f.from) {
+            s.out().note(e.existing ? fmt::format("already queued as post {} (same account, media, "
+                                                  "text and time); give --key to queue it again",
+                                                  e.id)
+                                    : fmt::format("queued {} {} post {} for {} at {}", e.draft.mode,
+                                                  e.draft.kind, e.id, e.draft.account.name,
+                                                  local_time(e.due_at, e.draft.account.time_zone)));
+        }
+    }
+    if (f.from && !f.dry_run) {
+        s.out().note(fmt::format("{} new post{}, {} already queued", done.size() - existing,
+                                 done.size() - existing == 1 ? "" : "s", existing));
+    }
+    return Exit::ok;
+}
+
+} // namespace
+
+void add_enqueue_command(CLI::App& app, Action& action) {
+    auto f = std::make_shared<Flags>();
+    auto* cmd = app.add_subcommand(
+        "enqueue", "check a video or photos (fixing photos where safe) and queue the post");
+    cmd->add_option("--video", f->video, "the video file (MP4, MOV or WebM)")->type_name("FILE");
+    cmd->add_option("--photo", f->photos, "1 to 35 photos, in carousel order")
+        ->type_name("FILE")
+        ->expected(1, -1);
+    cmd->add_option("--from", f->from, "bulk: a JSONL or CSV file of posts (\"-\": stdin)")
+        ->type_name("FILE");
+    cmd->add_option("--format", f->format, "bulk: the file's format when its name does not say")
+        ->check(CLI::IsMember({"jsonl", "csv"}));
+    add_post_options(*cmd, f->p);
+    cmd->add_flag("--next-slot", f->next_slot,
+                  "at the account's next free posting slot after its last queued post");
+    cmd->add_option("--key", f->p.post.key,
+                    "idempotency key (default: a hash of account, media, text, mode, privacy, "
+                    "time)")
+        ->type_name("KEY");
+    cmd->add_flag("--no-fix", f->no_fix, "refuse photos that need fixing instead of fixing them");
+    cmd->add_flag("--dry-run", f->dry_run, "check and show the post; store nothing");
+    cmd->add_flag("--yes", f->yes, "direct posts: accept TikTok's declaration without asking");
+    cmd->callback([&action, f] { action = [f](Session& s) { return run(s, *f); }; });
+}
+
+} // namespace looppost::cli

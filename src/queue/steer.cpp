@@ -1,0 +1,171 @@
+#include <fmt/format.h>
+#include <looppost/core/errors.hpp>
+#include <looppost/queue/enqueue.hpp>
+#include <looppost/queue/post.hpp>
+#include <looppost/queue/steer.hpp>
+#include <looppost/schedule/time.hpp>
+
+namespace looppost::queue {
+namespace {
+
+/// States in which a post has not started publishing and may be changed.
+const std::vector<std::string> k_editable = {"queued", "deferred", "needs_attention", "failed"};
+
+/// The post as the input it could have been enqueued from (media as stored).
+PostInput as_input(const store::PostRow& p) {
+    PostInput in;
+    in.account = p.account;
+    for (const auto& m : p.media) {
+        std::filesystem::path path(m.media.sha256); // never read: the media cannot change
+        if (p.kind == "video")
+            in.video = path;
+        else
+            in.photos.push_back(path);
+    }
+    in.caption = p.caption;
+    in.title = p.title;
+    in.at = p.at_text;
+    in.mode = p.mode;
+    in.privacy = p.privacy;
+    auto o = nlohmann::json::parse(p.options, nullptr, false);
+    if (!o.is_object())
+        o = nlohmann::json::object();
+    auto flag = [&](const char* k, std::optional<bool>& f) {
+        if (o.contains(k) && o[k].is_boolean() && o[k].get<bool>())
+            f = true;
+    };
+    flag("allow_comments", in.allow_comments);
+    flag("allow_duet", in.allow_duet);
+    flag("allow_stitch", in.allow_stitch);
+    flag("auto_music", in.auto_music);
+    flag("brand_organic", in.brand_organic);
+    flag("brand_content", in.brand_content);
+    flag("aigc", in.aigc);
+    if (o.contains("cover_index") && p.kind == "photo")
+        in.cover_index = o["cover_index"].get<std::int64_t>();
+    if (o.contains("cover_ms"))
+        in.cover_ms = o["cover_ms"].get<std::int64_t>();
+    return in;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v)
+        s += (s.empty() ? "" : ", ") + x;
+    return s;
+}
+
+} // namespace
+
+store::PostRow post_or_throw(const store::Db& db, std::int64_t id) {
+    auto p = db.post(id);
+    if (!p)
+        throw Error(Exit::bad_input, fmt::format("no post {}; see looppost queue", id));
+    return *p;
+}
+
+store::PostRow edit(store::Db& db, std::int64_t id, const PostInput& c, std::int64_t now) {
+    auto p = post_or_throw(db, id);
+    PostInput in = as_input(p);
+    auto take = [](auto& field, const auto& given) {
+        if (given)
+            field = given;
+    };
+    take(in.caption, c.caption);
+    take(in.title, c.title);
+    take(in.at, c.at);
+    take(in.mode, c.mode);
+    take(in.privacy, c.privacy);
+    take(in.allow_comments, c.allow_comments);
+    take(in.allow_duet, c.allow_duet);
+    take(in.allow_stitch, c.allow_stitch);
+    take(in.auto_music, c.auto_music);
+    take(in.brand_organic, c.brand_organic);
+    take(in.brand_content, c.brand_content);
+    take(in.aigc, c.aigc);
+    take(in.cover_index, c.cover_index);
+    take(in.cover_ms, c.cover_ms);
+    auto account = db.account_by_id(p.account_id);
+    Draft d = check_post(in, *account);
+    if (auto it = d.options.find("cover_ms");
+        it != d.options.end() && !p.media.empty() && p.media.front().media.duration_ms &&
+        it->get<std::int64_t>() > *p.media.front().media.duration_ms) {
+        throw Error(Exit::bad_input,
+                    fmt::format("cover_ms {} is past the video's end ({} ms)",
+                                it->get<std::int64_t>(), *p.media.front().media.duration_ms));
+    }
+    store::PostEdit e;
+    e.mode = d.mode;
+    e.caption = d.caption;
+    e.title = d.title;
+    e.privacy = d.privacy;
+    e.options = d.options.dump();
+    if (c.at) {
+        if (*c.at == "next-slot")
+            throw Error(Exit::bad_input, "queue edit takes a time, not next-slot");
+        const auto& tz =
+            schedule::zone(account->time_zone ? *account->time_zone : schedule::system_zone_name());
+        e.due_at = schedule::parse_at(*c.at, tz, now);
+        e.at_text = *c.at;
+    }
+    db.transaction([&] {
+        if (!db.post_edit(id, e, k_editable)) {
+            throw Error(Exit::bad_input,
+                        fmt::format("post {} is {}{}; only a post that has not started "
+                                    "publishing can be changed",
+                                    id, p.state, p.publish_id ? " (TikTok already has it)" : ""));
+        }
+        db.event_add("edited", c.at ? fmt::format("due {}", schedule::format_utc(*e.due_at)) : "",
+                     p.account_id, id);
+    });
+    return post_or_throw(db, id);
+}
+
+store::PostRow cancel(store::Db& db, media::LocalStore& store, std::int64_t id) {
+    auto p = post_or_throw(db, id);
+    if (p.state == "cancelled")
+        return p;
+    bool done = false;
+    db.transaction([&] {
+        done = db.post_set_state(id, k_editable, "cancelled");
+        if (done)
+            db.event_add("cancelled", fmt::format("was {}", p.state), p.account_id, id);
+    });
+    if (!done) {
+        throw Error(
+            Exit::bad_input,
+            p.state == "publishing"
+                ? fmt::format("post {} is being published; TikTok already has it, so "
+                              "it can no longer be cancelled",
+                              id)
+                : fmt::format("post {} is {}; there is nothing left to cancel", id, p.state));
+    }
+    release_media(db, store);
+    return post_or_throw(db, id);
+}
+
+std::pair<store::PostRow, std::string> retry(store::Db& db, std::int64_t id, std::int64_t now) {
+    auto p = post_or_throw(db, id);
+    const std::vector<std::string> from = {"failed", "needs_attention"};
+    bool done = false;
+    db.transaction([&] {
+        done = db.post_set_state(id, from, "queued");
+        if (done)
+            db.event_add("retry", fmt::format("was {}", p.state), p.account_id, id);
+    });
+    if (!done) {
+        throw Error(Exit::bad_input, fmt::format("post {} is {}; only {} posts can be retried", id,
+                                                 p.state, joined(from)));
+    }
+    std::string when = p.due_at <= now ? "at the next publish-due run"
+                                       : "when it is due (" + schedule::format_utc(p.due_at) + ")";
+    std::string what =
+        p.publish_id
+            ? fmt::format("post {} is queued again: publish-due first asks TikTok for the "
+                          "status of publish {} {}, so it is not posted twice",
+                          id, *p.publish_id, when)
+            : fmt::format("post {} is queued again: publish-due sends it to TikTok {}", id, when);
+    return {post_or_throw(db, id), what};
+}
+
+} // namespace looppost::queue
