@@ -507,4 +507,46 @@ std::string raw_exchange(int port, const std::string& request) {
     return received;
 }
 
+void set_app(const Home& home, const std::string& scopes) {
+    std::vector<std::string> args{"app", "set", "--client-key", "sbx_client_key",
+                                  "--client-secret-stdin"};
+    if (!scopes.empty()) {
+        args.push_back("--scopes");
+        args.push_back(scopes);
+    }
+    auto r = home.looppost(args, "sbx_client_secret\n");
+    if (r.exit_code != 0)
+        throw std::runtime_error("app set failed: " + r.err);
+}
+
+std::string link_in(const std::string& line, const std::string& start) {
+    auto pos = line.find(start);
+    if (pos == std::string::npos)
+        throw std::runtime_error("no " + start + " in: " + line);
+    auto end = line.find_first_of(" \t\r\n", pos);
+    return line.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+}
+
+RunResult qr_login(const Home& home, const Sandbox& sbx, const std::string& user,
+                   std::vector<std::string> extra) {
+    std::vector<std::string> args{"auth", "login", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto p = home.start(args);
+    // The --json login names the link on stderr ("scan this link …"); -v log lines do not.
+    std::string link = link_in(p->wait_for_line("scan this link"), "aweme://");
+    sbx.post("qr/scan", {{"url", link}, {"user", user}});
+    sbx.post("qr/confirm");
+    return p->finish();
+}
+
+RunResult later(const Home& home, const std::string& offset, const std::vector<std::string>& args,
+                const Env& extra) {
+    std::vector<std::string> full{"-f", offset, LOOPPOST_BIN};
+    full.insert(full.end(), args.begin(), args.end());
+    Env env = home.env();
+    for (const auto& [k, v] : extra)
+        env[k] = v;
+    return run_program("/usr/bin/faketime", full, env);
+}
+
 } // namespace harness

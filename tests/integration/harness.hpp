@@ -123,6 +123,22 @@ private:
 
 std::string read_file(const std::filesystem::path& p);
 
+/// `looppost app set` with the sandbox's built-in client (and `scopes` when given).
+void set_app(const Home& home, const std::string& scopes = "");
+
+/// The word in `line` that starts with `start` ("aweme://…").
+std::string link_in(const std::string& line, const std::string& start);
+
+/// Starts `looppost auth login --json`, scans the displayed link as `user` and confirms it, as
+/// the TikTok app would; returns the login's result.
+RunResult qr_login(const Home& home, const Sandbox& sbx, const std::string& user,
+                   std::vector<std::string> extra = {});
+
+/// looppost run with its clock moved to `offset` (libfaketime: "+2d", "@2027-03-28 01:00:00"),
+/// the sandbox's clock untouched.
+RunResult later(const Home& home, const std::string& offset, const std::vector<std::string>& args,
+                const Env& extra = {});
+
 /// Sends `request` on a plain socket to 127.0.0.1:`port` and returns every byte received until
 /// the server closes (at most 10 s): for answers an HTTP client would hide or rewrite.
 std::string raw_exchange(int port, const std::string& request);

@@ -11,41 +11,14 @@
 
 namespace fs = std::filesystem;
 using harness::Home;
+using harness::later;
+using harness::link_in;
+using harness::qr_login;
 using harness::Sandbox;
+using harness::set_app;
 using nlohmann::json;
 
 namespace {
-
-void set_app(const Home& home, const std::string& scopes = "") {
-    std::vector<std::string> args{"app", "set", "--client-key", "sbx_client_key",
-                                  "--client-secret-stdin"};
-    if (!scopes.empty()) {
-        args.push_back("--scopes");
-        args.push_back(scopes);
-    }
-    auto r = home.looppost(args, "sbx_client_secret\n");
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-}
-
-std::string link_in(const std::string& line, const std::string& start) {
-    auto pos = line.find(start);
-    REQUIRE(pos != std::string::npos);
-    auto end = line.find_first_of(" \t\r\n", pos);
-    return line.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-}
-
-/// Starts a QR login, scans the displayed link as `user` and confirms it.
-harness::RunResult qr_login(const Home& home, const Sandbox& sbx, const std::string& user,
-                            std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"auth", "login", "--json"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto p = home.start(args);
-    // The --json login names the link on stderr ("scan this link …"); -v log lines do not.
-    std::string link = link_in(p->wait_for_line("scan this link"), "aweme://");
-    sbx.post("qr/scan", {{"url", link}, {"user", user}});
-    sbx.post("qr/confirm");
-    return p->finish();
-}
 
 json accounts(const Home& home) {
     auto r = home.looppost({"auth", "list", "--json"});
@@ -73,14 +46,6 @@ std::string all_bytes_under(const fs::path& dir) {
             all += harness::read_file(e.path());
     }
     return all;
-}
-
-/// looppost run with its clock moved forward (libfaketime), the sandbox's clock untouched.
-harness::RunResult later(const Home& home, const std::string& offset,
-                         const std::vector<std::string>& args) {
-    std::vector<std::string> full{"-f", offset, LOOPPOST_BIN};
-    full.insert(full.end(), args.begin(), args.end());
-    return harness::run_program("/usr/bin/faketime", full, home.env());
 }
 
 int refreshes(const Sandbox& sbx) {

@@ -12,6 +12,7 @@
 namespace fs = std::filesystem;
 using harness::Home;
 using harness::Sandbox;
+using harness::set_app;
 
 namespace {
 
@@ -50,12 +51,6 @@ const nlohmann::json* find_check(const nlohmann::json& doc, const std::string& n
             return &c;
     }
     return nullptr;
-}
-
-void set_app(const Home& home, const std::string& secret = "sbx_client_secret") {
-    auto r = home.looppost(
-        {"app", "set", "--client-key", "sbx_client_key", "--client-secret-stdin"}, secret + "\n");
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
 }
 
 /// Runs looppost as an unprivileged user (permission checks mean nothing to root).
