@@ -3,7 +3,8 @@
 # free port, points a throw-away looppost home at it, configures the sandbox's TikTok app, runs
 # `looppost doctor`, logs in with the QR flow (this script plays the phone: it hands the link
 # looppost shows to the sandbox, as the TikTok app would after a scan), lists the account, and
-# stops the sandbox again.
+# enqueues a video and a three-photo carousel it makes with ffmpeg, fills a weekly slot, shows
+# the queue, and stops the sandbox again.
 set -euo pipefail
 
 build=${1:-build}
@@ -86,5 +87,31 @@ step looppost auth list
 "$looppost" auth list
 step "looppost auth status --json"
 "$looppost" auth status --json
+
+# Media the demo makes itself: a 3-second vertical video and three photos, one of them a large
+# PNG that looppost turns into a JPEG of at most 1080 px.
+media="$work/media"
+mkdir -p "$media"
+ffmpeg -v error -f lavfi -i testsrc=size=720x1280:rate=30 -t 3 -c:v libx264 -pix_fmt yuv420p \
+  "$media/clip.mp4"
+ffmpeg -v error -f lavfi -i testsrc2=size=1080x1350 -frames:v 1 "$media/photo-1.jpg"
+ffmpeg -v error -f lavfi -i smptebars=size=3000x2000 -frames:v 1 "$media/photo-2.png"
+ffmpeg -v error -f lavfi -i mandelbrot=size=1080x1080 -frames:v 1 "$media/photo-3.jpg"
+step "looppost account set alice --time-zone Europe/Berlin"
+"$looppost" account set alice --time-zone Europe/Berlin
+step "looppost enqueue --video clip.mp4 --caption 'First light #timelapse' --at +1h"
+"$looppost" enqueue --video "$media/clip.mp4" --caption 'First light #timelapse' --at +1h
+step "looppost enqueue --photo photo-1.jpg photo-2.png photo-3.jpg --title 'Three frames' --caption 'Swipe →' --at +1d"
+"$looppost" enqueue --photo "$media/photo-1.jpg" "$media/photo-2.png" "$media/photo-3.jpg" \
+  --title 'Three frames' --caption 'Swipe →' --at +1d
+step "looppost enqueue --photo … (the same command again: nothing new)"
+"$looppost" enqueue --photo "$media/photo-1.jpg" "$media/photo-2.png" "$media/photo-3.jpg" \
+  --title 'Three frames' --caption 'Swipe →' --at +1d
+step "looppost slots add --account alice 'mon,wed,fri 18:00'"
+"$looppost" slots add --account alice 'mon,wed,fri 18:00'
+step "looppost enqueue --video clip.mp4 --caption 'Next free slot' --next-slot"
+"$looppost" enqueue --video "$media/clip.mp4" --caption 'Next free slot' --next-slot
+step looppost queue
+"$looppost" queue
 echo
 echo "demo: done; the sandbox is stopped and the throw-away home removed."
