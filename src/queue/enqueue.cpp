@@ -346,6 +346,8 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
                 e.due_at = schedule::parse_at(e.draft.at_text, zone_of(e.draft.account), now);
             }
         } catch (const Error& err) {
+            if (!bulk)
+                discard_temps(checked); // add() throws at once: nothing later cleans up
             problems.add(e.line, err);
         }
     }
