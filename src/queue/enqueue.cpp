@@ -422,6 +422,7 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
             if (auto id = db.post_id_by_key(e.key)) { // enqueued meanwhile by another run
                 e.id = *id;
                 e.existing = true;
+                ids_by_key[e.key] = e.id; // for this input's repeats of it
                 continue;
             }
             store::NewPost p;
