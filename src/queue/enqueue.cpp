@@ -346,6 +346,8 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
                 e.due_at = schedule::parse_at(e.draft.at_text, zone_of(e.draft.account), now);
             }
         } catch (const Error& err) {
+            if (!bulk)
+                discard_temps(checked); // add() throws at once: nothing later cleans up
             problems.add(e.line, err);
         }
     }
@@ -420,6 +422,7 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
             if (auto id = db.post_id_by_key(e.key)) { // enqueued meanwhile by another run
                 e.id = *id;
                 e.existing = true;
+                ids_by_key[e.key] = e.id; // for this input's repeats of it
                 continue;
             }
             store::NewPost p;

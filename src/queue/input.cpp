@@ -110,6 +110,24 @@ void check_name(const std::string& name) {
     }
 }
 
+bool is_flag(const std::string& name) {
+    return name.rfind("allow_", 0) == 0 || name.rfind("brand_", 0) == 0 || name == "auto_music" ||
+           name == "aigc";
+}
+
+bool is_number(const std::string& name) {
+    return name == "cover_index" || name == "cover_ms";
+}
+
+/// What a field takes, in words, for messages.
+std::string_view wanted(const std::string& name) {
+    if (is_flag(name))
+        return "true or false";
+    if (is_number(name))
+        return "a whole number";
+    return name == "at" ? "text such as \"+2h\"" : "text";
+}
+
 void set_json(PostInput& in, const std::string& name, const json& v, const fs::path& base) {
     check_name(name);
     if (v.is_null())
@@ -125,16 +143,14 @@ void set_json(PostInput& in, const std::string& name, const json& v, const fs::p
         return;
     }
     if (v.is_boolean()) {
-        if (name.rfind("allow_", 0) != 0 && name != "auto_music" && name != "aigc" &&
-            name.rfind("brand_", 0) != 0)
-            throw BadField(fmt::format("{} must be text, not true or false", name));
+        if (!is_flag(name))
+            throw BadField(fmt::format("{} must be {}, not true or false", name, wanted(name)));
         set_text(in, name, v.get<bool>() ? "true" : "false", base);
         return;
     }
     if (v.is_number_integer()) {
-        if (name != "cover_index" && name != "cover_ms")
-            throw BadField(fmt::format("{} must be {}, not a number", name,
-                                       name == "at" ? "text such as \"+2h\"" : "text"));
+        if (!is_number(name))
+            throw BadField(fmt::format("{} must be {}, not a number", name, wanted(name)));
         set_text(in, name, std::to_string(v.get<std::int64_t>()), base);
         return;
     }
