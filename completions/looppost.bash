@@ -7,6 +7,13 @@
 _looppost_settings="api_base auth_base http_timeout http_attempts key_mode log_file"
 _looppost_scopes="user.info.basic user.info.profile user.info.stats video.list video.upload video.publish"
 _looppost_global_flags="--help --version --json --verbose --quiet --home --account -h -v -q"
+_looppost_states="queued publishing deferred published in_inbox failed needs_attention cancelled all"
+# The post options of enqueue and queue edit.
+_looppost_post_flags="--caption --caption-file --title --at --mode --privacy
+    --allow-comments --no-allow-comments --allow-duet --no-allow-duet
+    --allow-stitch --no-allow-stitch --auto-music --no-auto-music
+    --brand-organic --no-brand-organic --brand-content --no-brand-content
+    --aigc --no-aigc --cover-index --cover-ms"
 
 # The names of the accounts, one a line, from "looppost auth list --json" (in the home given by
 # $1, else LOOPPOST_HOME, else the XDG one). Nothing when looppost is not on PATH or the database
@@ -58,7 +65,10 @@ _looppost()
         w=${words[i]}
         case $w in
             --home | --account | --client-key | --client-secret-file | --scopes | --method | \
-                --name | --port | --redirect-uri | --timeout | --time-zone | --mode | --rename)
+                --name | --port | --redirect-uri | --timeout | --time-zone | --mode | --rename | \
+                --video | --photo | --from | --format | --caption | --caption-file | --title | \
+                --at | --privacy | --cover-index | --cover-ms | --key | --state | --due-before | \
+                --limit)
                 ((i++))
                 [[ ${words[i]-} == = ]] && ((i++))
                 [[ $w == --home && i -lt cword ]] && home=${words[i]}
@@ -79,6 +89,23 @@ _looppost()
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
+        --video | --photo | --from | --caption-file)
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=($(compgen -f -- "$cur"))
+            return
+            ;;
+        --format)
+            COMPREPLY=($(compgen -W "jsonl csv" -- "$cur"))
+            return
+            ;;
+        --privacy)
+            COMPREPLY=($(compgen -W "public friends followers private" -- "$cur"))
+            return
+            ;;
+        --at)
+            COMPREPLY=($(compgen -W "now" -- "$cur"))
+            return
+            ;;
         --account)
             COMPREPLY=($(compgen -W "$(_looppost_accounts "$home")" -- "$cur"))
             return
@@ -95,7 +122,22 @@ _looppost()
             COMPREPLY=($(compgen -W "$(_looppost_time_zones)" -- "$cur"))
             return
             ;;
-        --client-key | --name | --port | --redirect-uri | --timeout | --rename)
+        --client-key | --name | --port | --redirect-uri | --timeout | --rename | --caption | \
+            --title | --cover-index | --cover-ms | --key | --due-before | --limit)
+            return
+            ;;
+        --state)
+            # A comma-separated list, like --scopes.
+            local done_states="" last_state=$cur state left_states=""
+            if [[ $cur == *,* ]]; then
+                done_states=${cur%,*},
+                last_state=${cur##*,}
+            fi
+            for state in $_looppost_states; do
+                [[ ,$done_states == *,$state,* ]] || left_states+=" $state"
+            done
+            COMPREPLY=($(compgen -P "$done_states" -W "$left_states" -- "$last_state"))
+            compopt -o nospace 2>/dev/null
             return
             ;;
         --scopes)
@@ -121,7 +163,7 @@ _looppost()
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$flags" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "account app auth config doctor" -- "$cur"))
+                COMPREPLY=($(compgen -W "account app auth config doctor enqueue queue slots" -- "$cur"))
             fi
             return
             ;;
@@ -196,6 +238,39 @@ _looppost()
             esac
             ;;
         doctor) ;;
+        enqueue)
+            flags+=" --video --photo --from --format $_looppost_post_flags"
+            flags+=" --next-slot --key --no-fix --dry-run --yes"
+            # enqueue takes no argument: a word that is not a flag is one more photo.
+            if [[ $cur != -* ]]; then
+                compopt -o filenames 2>/dev/null
+                COMPREPLY=($(compgen -f -- "$cur"))
+                return
+            fi
+            ;;
+        queue)
+            case "${cmd[1]-}" in
+                "" | list)
+                    [[ -z ${cmd[1]-} && $cur != -* ]] && { COMPREPLY=($(compgen -W "list show edit cancel retry reschedule" -- "$cur")); return; }
+                    flags+=" --state --due-before --limit"
+                    ;;
+                edit)
+                    flags+=" $_looppost_post_flags"
+                    ;;
+                reschedule)
+                    flags+=" --at"
+                    ;;
+                show | cancel | retry) ;;
+            esac
+            ;;
+        slots)
+            case "${cmd[1]-}" in
+                "")
+                    [[ $cur == -* ]] || { COMPREPLY=($(compgen -W "add list remove" -- "$cur")); return; }
+                    ;;
+                add | list | remove) ;;
+            esac
+            ;;
     esac
 
     if [[ $cur == -* ]]; then

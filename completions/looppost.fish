@@ -2,11 +2,14 @@
 # A unit test (tests/unit/test_cli_docs.cpp) checks that every command and long
 # flag of the CLI11 tree is listed here.
 
-set -l commands account app auth config doctor
+set -l commands account app auth config doctor enqueue queue slots
 set -l app_commands set show
 set -l auth_commands login list status refresh logout
 set -l account_commands set pause resume
 set -l config_commands get set unset list
+set -l queue_commands list show edit cancel retry reschedule
+set -l slots_commands add list remove
+set -l states queued publishing deferred published in_inbox failed needs_attention cancelled all
 set -l settings api_base auth_base http_timeout http_attempts key_mode log_file
 
 complete -c looppost -f
@@ -89,6 +92,9 @@ complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a app -d 'y
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a auth -d 'connect TikTok accounts and keep their tokens fresh'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a config -d "read and change looppost's settings"
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a doctor -d "check the home, database, key, app credentials, accounts, the API's reachability and the clock"
+complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a enqueue -d 'check a video or photos (fixing photos where safe) and queue the post'
+complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a queue -d 'inspect and steer the queue (default: list)'
+complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a slots -d 'weekly posting times per account, for enqueue --next-slot'
 
 # app set | show
 complete -c looppost -n "__fish_seen_subcommand_from app; and not __fish_seen_subcommand_from $app_commands" -a set -d "store the app's client key and secret and its approved scopes"
@@ -135,3 +141,63 @@ complete -c looppost -n "__fish_seen_subcommand_from config; and __fish_seen_sub
 # The value after config set key_mode / log_file.
 complete -c looppost -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and __fish_seen_subcommand_from key_mode' -a 'file passphrase' -d 'key mode'
 complete -c looppost -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and __fish_seen_subcommand_from log_file' -F
+
+# The post options of enqueue and queue edit.
+function __looppost_post_options
+    __fish_seen_subcommand_from enqueue; and return 0
+    __fish_seen_subcommand_from queue; and __fish_seen_subcommand_from edit
+end
+complete -c looppost -n __looppost_post_options -l caption -x -d 'video caption or photo description ("-": read it from stdin)'
+complete -c looppost -n __looppost_post_options -l caption-file -r -F -d 'read the caption from FILE'
+complete -c looppost -n __looppost_post_options -l title -x -d 'photo title (at most 90 UTF-16 units)'
+complete -c looppost -n __looppost_post_options -l at -x -a now -d 'when: ISO 8601 with offset, "YYYY-MM-DD HH:MM", +90m/+2h/+1d, or now'
+complete -c looppost -n __looppost_post_options -l mode -x -a 'inbox\t"a draft to finish in the app" direct\t"published straight to the profile"' -d 'inbox or direct'
+complete -c looppost -n __looppost_post_options -l privacy -x -a 'public friends followers private' -d 'direct posts: who may see the post (no default)'
+complete -c looppost -n __looppost_post_options -l allow-comments -d 'let viewers comment'
+complete -c looppost -n __looppost_post_options -l no-allow-comments -d 'do not let viewers comment'
+complete -c looppost -n __looppost_post_options -l allow-duet -d 'let viewers duet (videos)'
+complete -c looppost -n __looppost_post_options -l no-allow-duet -d 'do not let viewers duet'
+complete -c looppost -n __looppost_post_options -l allow-stitch -d 'let viewers stitch (videos)'
+complete -c looppost -n __looppost_post_options -l no-allow-stitch -d 'do not let viewers stitch'
+complete -c looppost -n __looppost_post_options -l auto-music -d 'let TikTok add music (photos)'
+complete -c looppost -n __looppost_post_options -l no-auto-music -d 'do not let TikTok add music'
+complete -c looppost -n __looppost_post_options -l brand-organic -d 'disclose: promotes your own brand'
+complete -c looppost -n __looppost_post_options -l no-brand-organic -d 'no own-brand disclosure'
+complete -c looppost -n __looppost_post_options -l brand-content -d 'disclose: paid partnership (cannot be private)'
+complete -c looppost -n __looppost_post_options -l no-brand-content -d 'no paid-partnership disclosure'
+complete -c looppost -n __looppost_post_options -l aigc -d 'label as AI-generated content (videos)'
+complete -c looppost -n __looppost_post_options -l no-aigc -d 'no AI-generated label'
+complete -c looppost -n __looppost_post_options -l cover-index -x -d 'photos: the cover photo, from 0'
+complete -c looppost -n __looppost_post_options -l cover-ms -x -d "videos: the cover frame's time in ms"
+
+# enqueue
+complete -c looppost -n '__fish_seen_subcommand_from enqueue' -l video -r -F -d 'the video file (MP4, MOV or WebM)'
+complete -c looppost -n '__fish_seen_subcommand_from enqueue' -l photo -r -F -d '1 to 35 photos, in carousel order'
+complete -c looppost -n '__fish_seen_subcommand_from enqueue' -l from -r -F -d 'bulk: a JSONL or CSV file of posts ("-": stdin)'
+complete -c looppost -n '__fish_seen_subcommand_from enqueue' -l format -x -a 'jsonl csv' -d "bulk: the file's format when its name does not say"
+complete -c looppost -n '__fish_seen_subcommand_from enqueue' -l next-slot -d "at the account's next posting slot after its last queued post"
+complete -c looppost -n '__fish_seen_subcommand_from enqueue' -l key -x -d 'idempotency key (default: a hash of account, media, text, mode, privacy, time)'
+complete -c looppost -n '__fish_seen_subcommand_from enqueue' -l no-fix -d 'refuse photos that need fixing instead of fixing them'
+complete -c looppost -n '__fish_seen_subcommand_from enqueue' -l dry-run -d 'check and show the post; store nothing'
+complete -c looppost -n '__fish_seen_subcommand_from enqueue' -l yes -d "direct posts: accept TikTok's declaration without asking"
+# enqueue takes no argument: a word that is not a flag is one more photo.
+complete -c looppost -n '__fish_seen_subcommand_from enqueue; and __fish_seen_argument -l photo' -F
+
+# queue [list] | show | edit | cancel | retry | reschedule
+complete -c looppost -n "__fish_seen_subcommand_from queue; and not __fish_seen_subcommand_from $queue_commands" -a list -d 'list posts, soonest first (the default)'
+complete -c looppost -n "__fish_seen_subcommand_from queue; and not __fish_seen_subcommand_from $queue_commands" -a show -d 'everything about a post, with its history'
+complete -c looppost -n "__fish_seen_subcommand_from queue; and not __fish_seen_subcommand_from $queue_commands" -a edit -d 'change a post that has not started publishing (media and key stay)'
+complete -c looppost -n "__fish_seen_subcommand_from queue; and not __fish_seen_subcommand_from $queue_commands" -a cancel -d 'cancel a post that is not being published'
+complete -c looppost -n "__fish_seen_subcommand_from queue; and not __fish_seen_subcommand_from $queue_commands" -a retry -d 'queue a failed or needs_attention post again'
+complete -c looppost -n "__fish_seen_subcommand_from queue; and not __fish_seen_subcommand_from $queue_commands" -a reschedule -d 'give a post a new time'
+# The filters of queue and queue list.
+set -l queue_list_condition "__fish_seen_subcommand_from queue; and not __fish_seen_subcommand_from show edit cancel retry reschedule"
+complete -c looppost -n $queue_list_condition -l state -x -a "(__fish_complete_list , 'printf \'%s\n\' $states')" -d 'only posts in these states (comma-separated, or all)'
+complete -c looppost -n $queue_list_condition -l due-before -x -d 'only posts due before TIME'
+complete -c looppost -n $queue_list_condition -l limit -x -d 'show at most N posts (default 50)'
+complete -c looppost -n '__fish_seen_subcommand_from queue; and __fish_seen_subcommand_from reschedule' -l at -x -a now -d 'the new time (same forms as enqueue --at)'
+
+# slots add | list | remove
+complete -c looppost -n "__fish_seen_subcommand_from slots; and not __fish_seen_subcommand_from $slots_commands" -a add -d "add weekly slots in the account's zone: \"mon,wed,fri 18:00\""
+complete -c looppost -n "__fish_seen_subcommand_from slots; and not __fish_seen_subcommand_from $slots_commands" -a list -d "the slots, with each one's next time"
+complete -c looppost -n "__fish_seen_subcommand_from slots; and not __fish_seen_subcommand_from $slots_commands" -a remove -d 'remove a slot'
