@@ -32,7 +32,9 @@ struct Flags {
     bool yes = false;
 };
 
-std::vector<queue::PostInput> bulk_inputs(const Flags& f) {
+/// The posts of the --from file; lines that cannot be read go to `errors`, to be reported with
+/// every other problem.
+std::vector<queue::PostInput> bulk_inputs(const Flags& f, std::vector<queue::LineError>& errors) {
     std::string text;
     fs::path base;
     if (*f.from == "-") {
@@ -58,19 +60,9 @@ std::vector<queue::PostInput> bulk_inputs(const Flags& f) {
                                          "or --format csv",
                                          *f.from));
     }
-    std::vector<queue::LineError> errors;
     auto posts = format == "csv" ? queue::parse_csv_posts(text, base, errors)
                                  : queue::parse_jsonl(text, base, errors);
-    if (!errors.empty()) {
-        std::vector<std::string> lines;
-        for (const auto& e : errors)
-            lines.push_back(fmt::format("line {}: {}", e.line, e.message));
-        throw BatchError(Exit::bad_input,
-                         fmt::format("{} bad line{} in \"{}\"; nothing was enqueued", errors.size(),
-                                     errors.size() == 1 ? "" : "s", *f.from),
-                         std::move(lines));
-    }
-    if (posts.empty())
+    if (posts.empty() && errors.empty())
         throw Error(Exit::bad_input, fmt::format("\"{}\" holds no posts", *f.from));
     for (auto& p : posts)
         p = queue::with_defaults(std::move(p), f.p.post);
@@ -167,6 +159,8 @@ void print_changes(Session& s, const std::vector<queue::Enqueued>& done, bool dr
 
 Exit run(Session& s, Flags& f) {
 
+    if (f.format && !f.from)
+        throw UsageError("--format tells how to read --from; give --from FILE");
     if (f.from && (f.video || !f.photos.empty()))
         throw UsageError("--from reads the media from the file; drop --video/--photo");
     if (f.from && f.p.post.key)
@@ -181,8 +175,12 @@ Exit run(Session& s, Flags& f) {
     f.p.post.account = s.ctx().options().account;
 
     std::vector<queue::PostInput> inputs;
+    queue::EnqueueOptions options;
+    options.fix = !f.no_fix;
+    options.dry_run = f.dry_run;
+    options.bulk = f.from.has_value();
     if (f.from) {
-        inputs = bulk_inputs(f);
+        inputs = bulk_inputs(f, options.unreadable);
     } else {
         if (f.video)
             f.p.post.video = fs::path(*f.video);
@@ -191,7 +189,8 @@ Exit run(Session& s, Flags& f) {
         inputs = {f.p.post};
     }
 
-    bool tty = ::isatty(2) == 1 && !s.out().json();
+    // The declaration goes to stderr, so it is shown on a terminal even under --json.
+    bool tty = ::isatty(2) == 1;
     bool ask = tty && ::isatty(0) == 1 && !f.yes;
     queue::EnqueueHooks hooks;
     hooks.creator_info = [&s](const store::AccountRow& a) { return ask_creator(s, a); };
@@ -203,9 +202,6 @@ Exit run(Session& s, Flags& f) {
         };
     }
     hooks.note = [&s](const std::string& n) { s.out().note(n); };
-    queue::EnqueueOptions options;
-    options.fix = !f.no_fix;
-    options.dry_run = f.dry_run;
     auto done = queue::enqueue(s.db(), s.media(), inputs, s.now(), options, hooks);
     print_changes(s, done, f.dry_run);
 
@@ -276,7 +272,7 @@ void add_enqueue_command(CLI::App& app, Action& action) {
         ->check(CLI::IsMember({"jsonl", "csv"}));
     add_post_options(*cmd, f->p);
     cmd->add_flag("--next-slot", f->next_slot,
-                  "at the account's next free posting slot after its last queued post");
+                  "at the account's first posting slot after its last pending post");
     cmd->add_option("--key", f->p.post.key,
                     "idempotency key (default: a hash of account, media, text, mode, privacy, "
                     "time)")

@@ -5,7 +5,7 @@
 #include <looppost/cli/app.hpp>
 #include <looppost/cli/post_options.hpp>
 #include <looppost/cli/posts_view.hpp>
-#include <looppost/queue/post.hpp>
+#include <looppost/oauth/auth.hpp>
 #include <looppost/queue/steer.hpp>
 #include <looppost/schedule/time.hpp>
 #include <looppost/util/strings.hpp>
@@ -52,7 +52,7 @@ Exit list(Session& s, const ListFlags& f) {
     filter.limit = f.limit + 1;
     std::optional<std::string> zone;
     if (const auto& name = s.ctx().options().account) {
-        auto a = queue::account_for(s.db(), name);
+        auto a = oauth::resolve_account(s.db(), name);
         filter.account_id = a.id;
         zone = a.time_zone;
     }
@@ -178,6 +178,7 @@ void add_queue_command(CLI::App& app, Action& action) {
             action = [lf](Session& s) { return list(s, *lf); };
     });
     auto* list_cmd = queue->add_subcommand("list", "list posts, soonest first");
+    add_filters(list_cmd);
     list_cmd->callback([&action, lf] { action = [lf](Session& s) { return list(s, *lf); }; });
 
     auto id = std::make_shared<std::int64_t>(0);

@@ -4,7 +4,7 @@
 #include <looppost/cli/accounts_view.hpp>
 #include <looppost/cli/app.hpp>
 #include <looppost/cli/posts_view.hpp>
-#include <looppost/queue/post.hpp>
+#include <looppost/oauth/auth.hpp>
 #include <looppost/schedule/slots.hpp>
 #include <looppost/schedule/time.hpp>
 
@@ -29,7 +29,7 @@ const date::time_zone& zone_of(const store::AccountRow& a) {
 
 Exit add(Session& s, const std::string& spec) {
     auto parsed = schedule::parse_slot_spec(spec);
-    auto account = queue::account_for(s.db(), s.ctx().options().account);
+    auto account = oauth::resolve_account(s.db(), s.ctx().options().account);
     std::vector<store::SlotRow> added;
     s.db().transaction([&] {
         for (int minute : parsed.minutes) {
@@ -59,7 +59,7 @@ Exit add(Session& s, const std::string& spec) {
 Exit list(Session& s) {
     std::optional<std::int64_t> account_id;
     if (const auto& name = s.ctx().options().account)
-        account_id = queue::account_for(s.db(), name).id;
+        account_id = oauth::resolve_account(s.db(), name).id;
     auto slots = s.db().slots(account_id);
     std::map<std::int64_t, store::AccountRow> accounts;
     for (const auto& a : s.db().accounts())

@@ -16,7 +16,7 @@ void add_post_options(CLI::App& cmd, PostFlags& f) {
         ->type_name("TEXT");
     cmd.add_option("--at", f.post.at,
                    "when: ISO 8601 with offset, \"YYYY-MM-DD HH:MM\" in the account's zone, "
-                   "+90m/+2h/+1d, or now")
+                   "+90m/+2h/+1d2h30m, or now")
         ->type_name("TIME");
     cmd.add_option("--mode", f.post.mode, "inbox (a draft to finish in the app) or direct")
         ->type_name("MODE");

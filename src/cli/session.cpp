@@ -41,8 +41,7 @@ media::LocalStore& Session::media() {
 }
 
 std::int64_t Session::now() const {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               m_ctx.clock().now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::seconds>(m_ctx.clock().now().time_since_epoch())
         .count();
 }
 

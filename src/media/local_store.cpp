@@ -5,6 +5,7 @@
 #include <looppost/core/paths.hpp>
 #include <looppost/media/local_store.hpp>
 #include <looppost/util/fs.hpp>
+#include <set>
 #include <unistd.h>
 
 namespace looppost::media {
@@ -50,13 +51,18 @@ void LocalStore::adopt(const fs::path& temp, std::string_view sha256, std::strin
         throw Error(Exit::failed, fmt::format("cannot store \"{}\": {}", target.string(),
                                               util::errno_message(errno)));
     }
+    m_unsynced.push_back(target);
 }
 
 void LocalStore::keep_original(const fs::path& original, std::string_view sha256,
                                std::string_view mime) {
     fs::path target = path_of(sha256, mime);
     core::ensure_private_dir(target.parent_path());
-    if (::link(original.c_str(), target.c_str()) == 0 || errno == EEXIST)
+    if (::link(original.c_str(), target.c_str()) == 0) {
+        m_unsynced.push_back(target);
+        return;
+    }
+    if (errno == EEXIST)
         return;
     // Another file system (or no hard links there): copy under a temporary name, then rename.
     fs::path tmp = temp_dir() / fmt::format("{}.copy", sha256);
@@ -69,6 +75,17 @@ void LocalStore::keep_original(const fs::path& original, std::string_view sha256
                                                 original.string(), ec.message()));
     }
     adopt(tmp, sha256, mime);
+}
+
+void LocalStore::sync() {
+    std::set<fs::path> dirs;
+    for (const auto& f : m_unsynced) {
+        util::fsync_path(f);
+        dirs.insert(f.parent_path());
+    }
+    for (const auto& d : dirs)
+        util::fsync_path(d);
+    m_unsynced.clear();
 }
 
 bool LocalStore::remove(std::string_view sha256, std::string_view mime) {

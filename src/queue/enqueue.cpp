@@ -53,8 +53,15 @@ public:
     }
 
 private:
-    // bad input wins over a missing file when lines disagree: 65 says "fix the data".
-    static Exit worse(Exit a, Exit b) { return a == Exit::bad_input ? a : b; }
+    // When lines disagree, one order whatever the input's: missing configuration (78), then bad
+    // data (65), then a missing file (66).
+    static Exit worse(Exit a, Exit b) {
+        for (Exit e : {Exit::config_missing, Exit::bad_input, Exit::no_input}) {
+            if (a == e || b == e)
+                return e;
+        }
+        return a;
+    }
     bool m_bulk;
     Exit m_exit = Exit::bad_input;
     std::vector<std::pair<std::size_t, std::string>> m_items;
@@ -68,7 +75,7 @@ std::string what_of(const fs::path& p, bool video) {
 std::string hash_original(const fs::path& p, bool video) {
     struct stat st {};
     if (::stat(p.c_str(), &st) != 0) {
-        throw Error(errno == ENOENT || errno == ENOTDIR ? Exit::no_input : Exit::no_input,
+        throw Error(Exit::no_input,
                     fmt::format("{} {}", what_of(p, video),
                                 errno == ENOENT ? "does not exist"
                                                 : "cannot be read: " + util::errno_message(errno)));
@@ -104,11 +111,21 @@ void check_media(Checked& c, const fs::path& temp_dir, bool fix) {
             auto facts = media::probe_video(c.original);
             auto problems = media::video_problems(facts, c.original);
             if (!problems.empty()) {
+                // Each message names the file; say it once, then each rule, then each command
+                // that fixes them (one command usually fixes all).
+                std::string prefix = what_of(c.original, true) + ": ";
                 std::vector<std::string> parts;
-                for (const auto& p : problems)
-                    parts.push_back(p.ffmpeg ? fmt::format("{} (fix: {})", p.message, *p.ffmpeg)
-                                             : p.message);
-                c.error = fmt::format("{}: {}", what_of(c.original, true), util::join(parts, "; "));
+                std::vector<std::string> fixes;
+                for (const auto& p : problems) {
+                    parts.push_back(p.message.rfind(prefix, 0) == 0
+                                        ? p.message.substr(prefix.size())
+                                        : p.message);
+                    if (p.ffmpeg && std::find(fixes.begin(), fixes.end(), *p.ffmpeg) == fixes.end())
+                        fixes.push_back(*p.ffmpeg);
+                }
+                c.error = prefix + util::join(parts, "; ");
+                if (!fixes.empty())
+                    *c.error += "; to fix: " + util::join(fixes, " or ");
                 return;
             }
             c.row.kind = "video";
@@ -199,13 +216,62 @@ void discard_temps(std::map<std::string, Checked>& checked) {
     }
 }
 
+/// Stores every new post of `out` in one transaction (ids filled in; posts another run stored
+/// meanwhile become existing), after `assign_slots` has given next-slot posts their times.
+void store_posts(store::Db& db, std::vector<Enqueued>& out,
+                 const std::function<void()>& assign_slots) {
+    db.transaction([&] {
+        assign_slots();
+        std::map<std::string, std::int64_t> media_ids; // by the original's sha256
+        std::map<std::string, std::int64_t> ids_by_key;
+        for (auto& e : out) {
+            if (e.existing && e.id != 0)
+                continue;
+            if (e.existing) { // a repeat within this input
+                e.id = ids_by_key.at(e.key);
+                continue;
+            }
+            if (auto id = db.post_id_by_key(e.key)) { // enqueued meanwhile by another run
+                e.id = *id;
+                e.existing = true;
+                ids_by_key[e.key] = e.id; // for this input's repeats of it
+                continue;
+            }
+            store::NewPost p;
+            p.account_id = e.draft.account.id;
+            p.kind = e.draft.kind;
+            p.mode = e.draft.mode;
+            p.caption = e.draft.caption;
+            p.title = e.draft.title;
+            p.privacy = e.draft.privacy;
+            p.options = e.draft.options.dump();
+            p.due_at = e.due_at;
+            p.at_text = e.draft.at_text;
+            p.key = e.key;
+            for (auto& m : e.media) {
+                auto it = media_ids.find(m.original_sha256);
+                if (it == media_ids.end()) {
+                    std::int64_t id = db.media_put(m.row);
+                    db.media_origin_put(m.original_sha256, id, util::join(m.changes, "; "));
+                    it = media_ids.emplace(m.original_sha256, id).first;
+                }
+                m.row.id = it->second;
+                p.media_ids.push_back(it->second);
+            }
+            e.id = db.post_insert(p);
+            ids_by_key[e.key] = e.id;
+        }
+    });
+}
+
 } // namespace
 
 std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
                               const std::vector<PostInput>& inputs, std::int64_t now,
                               const EnqueueOptions& options, const EnqueueHooks& hooks) {
-    bool bulk = inputs.size() != 1 || inputs.front().line != 0;
-    Problems problems(bulk);
+    Problems problems(options.bulk);
+    for (const auto& u : options.unreadable)
+        problems.add(u.line, Error(Exit::bad_input, u.message));
     std::map<std::string, store::AccountRow> accounts;
     std::vector<Enqueued> out;
 
@@ -344,16 +410,22 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
                 }
             } else {
                 e.due_at = schedule::parse_at(e.draft.at_text, zone_of(e.draft.account), now);
+                if (e.due_at < now - 60 && hooks.note) {
+                    hooks.note(fmt::format(
+                        "{}due {}, which has passed: it goes out at the next publish-due run",
+                        e.line != 0 ? fmt::format("line {}: ", e.line) : std::string(),
+                        schedule::format_local(e.due_at, zone_of(e.draft.account))));
+                }
             }
         } catch (const Error& err) {
-            if (!bulk)
+            if (!options.bulk)
                 discard_temps(checked); // add() throws at once: nothing later cleans up
             problems.add(e.line, err);
         }
     }
     if (problems.any()) {
         discard_temps(checked);
-        problems.raise(options.max_errors, inputs.size());
+        problems.raise(options.max_errors, inputs.size() + options.unreadable.size());
     }
 
     // 6. The consent TikTok requires for direct posts (DESIGN §2), before anything is stored.
@@ -377,16 +449,18 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
 
     // 7. Next free slots, in input order per account, after the account's last pending post.
     std::map<std::int64_t, std::int64_t> slot_after;
+    std::map<std::int64_t, std::vector<schedule::Slot>> slots;
     auto assign_slots = [&] {
         slot_after.clear();
         for (auto& e : out) {
             if (e.existing || e.draft.at_text != "next-slot")
                 continue;
             auto id = e.draft.account.id;
-            if (!slot_after.count(id))
+            if (!slot_after.count(id)) {
                 slot_after[id] = std::max(now, db.last_pending_due(id).value_or(now));
-            auto next =
-                schedule::next_slot(slots_of(db, id), zone_of(e.draft.account), slot_after[id]);
+                slots[id] = slots_of(db, id);
+            }
+            auto next = schedule::next_slot(slots[id], zone_of(e.draft.account), slot_after[id]);
             e.due_at = *next; // slots exist: checked above
             slot_after[id] = *next;
         }
@@ -397,59 +471,31 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
         return out;
     }
 
-    // 8. Media into the store, then every post in one transaction.
-    for (auto& [sha, c] : checked) {
-        if (c.reused || c.error)
-            continue;
-        if (c.temp) {
-            store.adopt(*c.temp, c.row.sha256, c.row.mime);
+    // 8. Media into the store (durably: the rows will point at them), then every post in one
+    // transaction. Copies placed by this run go again if that transaction fails.
+    std::vector<const Checked*> placed;
+    try {
+        for (auto& [sha, c] : checked) {
+            if (c.reused || c.error || store.has(c.row.sha256, c.row.mime)) {
+                if (c.temp)
+                    fs::remove(*c.temp);
+                continue;
+            }
+            if (c.temp)
+                store.adopt(*c.temp, c.row.sha256, c.row.mime);
+            else
+                store.keep_original(c.original, c.row.sha256, c.row.mime);
             c.temp.reset();
-        } else {
-            store.keep_original(c.original, c.row.sha256, c.row.mime);
+            placed.push_back(&c);
         }
+        store.sync();
+        store_posts(db, out, assign_slots);
+    } catch (...) {
+        discard_temps(checked);
+        for (const auto* c : placed)
+            store.remove(c->row.sha256, c->row.mime);
+        throw;
     }
-    db.transaction([&] {
-        assign_slots();
-        std::map<std::string, std::int64_t> media_ids;
-        std::map<std::string, std::int64_t> ids_by_key;
-        for (auto& e : out) {
-            if (e.existing && e.id != 0)
-                continue;
-            if (e.existing) { // a repeat within this input
-                e.id = ids_by_key.at(e.key);
-                continue;
-            }
-            if (auto id = db.post_id_by_key(e.key)) { // enqueued meanwhile by another run
-                e.id = *id;
-                e.existing = true;
-                ids_by_key[e.key] = e.id; // for this input's repeats of it
-                continue;
-            }
-            store::NewPost p;
-            p.account_id = e.draft.account.id;
-            p.kind = e.draft.kind;
-            p.mode = e.draft.mode;
-            p.caption = e.draft.caption;
-            p.title = e.draft.title;
-            p.privacy = e.draft.privacy;
-            p.options = e.draft.options.dump();
-            p.due_at = e.due_at;
-            p.at_text = e.draft.at_text;
-            p.key = e.key;
-            for (auto& m : e.media) {
-                auto it = media_ids.find(m.row.sha256);
-                if (it == media_ids.end()) {
-                    std::int64_t id = db.media_put(m.row);
-                    db.media_origin_put(m.original_sha256, id, util::join(m.changes, "; "));
-                    it = media_ids.emplace(m.row.sha256, id).first;
-                }
-                m.row.id = it->second;
-                p.media_ids.push_back(it->second);
-            }
-            e.id = db.post_insert(p);
-            ids_by_key[e.key] = e.id;
-        }
-    });
     return out;
 }
 

@@ -185,8 +185,7 @@ std::string default_key(const Draft& d, const std::vector<std::string>& media_sh
     json parts = json::array({"looppost-post-v1", d.account.open_id, media_sha256, d.caption,
                               d.title ? json(*d.title) : json(nullptr),
                               d.input.mode ? json(util::to_lower(*d.input.mode)) : json(nullptr),
-                              d.privacy ? json(*d.privacy) : json(nullptr),
-                              d.input.at ? json(*d.input.at) : json(nullptr)});
+                              d.privacy ? json(*d.privacy) : json(nullptr), d.at_text});
     return util::sha256_hex(parts.dump());
 }
 

@@ -95,6 +95,14 @@ bool AtomicFile::commit(bool exclusive) {
     return true;
 }
 
+void fsync_path(const std::filesystem::path& p) {
+    Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd || ::fsync(fd.get()) != 0) {
+        throw Error(Exit::failed, fmt::format("cannot sync \"{}\" to disk: {}", p.string(),
+                                              errno_message(errno)));
+    }
+}
+
 std::string read_file(const fs::path& p) {
     Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) {

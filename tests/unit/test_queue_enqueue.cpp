@@ -73,6 +73,8 @@ struct World {
     std::vector<Enqueued> run(const std::vector<PostInput>& inputs, EnqueueOptions options = {},
                               const EnqueueHooks& hooks = {}) {
         options.jobs = options.jobs == 0 ? 2 : options.jobs;
+        // Lines with numbers are a bulk input, as `enqueue --from` makes them.
+        options.bulk = options.bulk || inputs.size() != 1 || inputs.front().line != 0;
         return enqueue(*db, store, inputs, k_now, options, hooks);
     }
     Enqueued run_one(const PostInput& in, EnqueueOptions options = {},

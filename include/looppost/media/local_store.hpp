@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace looppost::media {
 
@@ -26,11 +27,15 @@ public:
     /// (written under a temporary name and renamed). Throws Error naming the file on failure.
     void keep_original(const std::filesystem::path& original, std::string_view sha256,
                        std::string_view mime);
+    /// Makes what was placed since the last call durable (fsync of the files and their folders),
+    /// before a database row points at them.
+    void sync();
     /// Deletes the copy of `sha256` (absent copies are fine); true when a file was removed.
     bool remove(std::string_view sha256, std::string_view mime);
 
 private:
     std::filesystem::path m_dir;
+    std::vector<std::filesystem::path> m_unsynced;
 };
 
 /// The file name extension for a stored media type ("image/jpeg" → "jpg").

@@ -20,6 +20,8 @@ struct EnqueueOptions {
     bool dry_run = false;        ///< check and normalise, store nothing
     unsigned jobs = 0;           ///< media worker threads; 0: one per core
     std::size_t max_errors = 20; ///< bad lines reported before "… and N more"
+    bool bulk = false;           ///< report every bad line (BatchError), not the first problem
+    std::vector<LineError> unreadable; ///< bulk lines that could not be read, reported along
 };
 
 /// What enqueueing needs from outside the queue: TikTok and the human.

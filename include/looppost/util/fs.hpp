@@ -50,6 +50,9 @@ private:
     Fd m_fd;
 };
 
+/// fsync(2) of a file or folder by name; throws Error(failed) naming it when that fails.
+void fsync_path(const std::filesystem::path& p);
+
 /// The whole file; throws Error(no_input) naming the file when it cannot be read.
 std::string read_file(const std::filesystem::path& p);
 
