@@ -262,15 +262,19 @@ LoginResult login(AuthEnv& env, const LoginOptions& o, LoginUi& ui) {
     return result;
 }
 
-store::AccountRow resolve_account(const store::Db& db, const std::optional<std::string>& name) {
+store::AccountRow resolve_account(const store::Db& db, const std::optional<std::string>& name,
+                                  Exit unknown) {
     if (name) {
         if (auto a = db.account_by_name(*name))
             return *a;
         std::vector<std::string> names;
         for (const auto& a : db.accounts())
             names.push_back(a.name);
-        throw UsageError(fmt::format("no account named \"{}\"{}; see looppost auth list", *name,
-                                     util::did_you_mean(*name, names)));
+        std::string message = fmt::format("no account named \"{}\"{}; see looppost auth list",
+                                          *name, util::did_you_mean(*name, names));
+        if (unknown == Exit::usage)
+            throw UsageError(message);
+        throw Error(unknown, message);
     }
     if (auto a = db.default_account())
         return *a;

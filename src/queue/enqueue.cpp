@@ -5,6 +5,7 @@
 #include <looppost/core/errors.hpp>
 #include <looppost/media/image.hpp>
 #include <looppost/media/video.hpp>
+#include <looppost/oauth/auth.hpp>
 #include <looppost/queue/enqueue.hpp>
 #include <looppost/schedule/slots.hpp>
 #include <looppost/schedule/time.hpp>
@@ -281,7 +282,7 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
         try {
             std::string name = in.account.value_or("");
             if (!accounts.count(name))
-                accounts.emplace(name, account_for(db, in.account));
+                accounts.emplace(name, oauth::resolve_account(db, in.account, Exit::bad_input));
             Enqueued e;
             e.line = in.line;
             e.draft = check_post(in, accounts.at(name));

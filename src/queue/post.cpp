@@ -64,21 +64,6 @@ std::string privacy_level(std::string_view given) {
                     given, util::did_you_mean(given, names)));
 }
 
-store::AccountRow account_for(const store::Db& db, const std::optional<std::string>& name) {
-    if (name) {
-        if (auto a = db.account_by_name(*name))
-            return *a;
-        std::vector<std::string> names;
-        for (const auto& a : db.accounts())
-            names.push_back(a.name);
-        bad(fmt::format("unknown account \"{}\"{}; see looppost auth list", *name,
-                        util::did_you_mean(*name, names)));
-    }
-    if (auto a = db.default_account())
-        return *a;
-    throw Error(Exit::config_missing, "no TikTok account yet; run looppost auth login");
-}
-
 Draft check_post(const PostInput& in, const store::AccountRow& account) {
     Draft d;
     d.input = in;

@@ -206,7 +206,7 @@ TEST_CASE("every bad input is one clear line with exit 65 or 66, and nothing is 
         {{"enqueue", "--video", video, "--at", "2026-10-25 02:30"}, 65, "happens twice"},
         {{"enqueue", "--video", video, "--at", "2026-02-30 10:00"}, 65, "not a valid time"},
         {{"account", "set", "alice", "--time-zone", "Mars/Base"}, 65, "unknown time zone"},
-        {{"enqueue", "--video", video, "--account", "nobody"}, 65, "unknown account"},
+        {{"enqueue", "--video", video, "--account", "nobody"}, 65, "no account named \"nobody\""},
         {{"enqueue", "--video", video, "--mode", "direct"}, 65, "needs --privacy"},
         {{"enqueue", "--video", video, "--mode", "direct", "--privacy", "everyone"},
          65,

@@ -279,7 +279,7 @@ TEST_CASE("queue: an unknown account is refused with a did-you-mean") {
     in.account = "alcie";
     auto e = error_of([&] { w.run_one(in); });
     CHECK(e.exit() == Exit::bad_input);
-    CHECK(contains(e.what(), "unknown account \"alcie\""));
+    CHECK(contains(e.what(), "no account named \"alcie\""));
     CHECK(contains(e.what(), "did you mean \"alice\"?"));
 }
 

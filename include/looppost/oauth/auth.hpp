@@ -69,9 +69,11 @@ LoginResult login(AuthEnv& env, const LoginOptions& options, LoginUi& ui);
 /// What the granted scopes cannot do, one sentence each ("no video.publish: inbox mode only").
 std::vector<std::string> missing_capabilities(const std::vector<std::string>& granted);
 
-/// The account named `name`, else the default one. Throws UsageError with "did you mean" for an
-/// unknown name and Error(config_missing) when there is no account at all.
-store::AccountRow resolve_account(const store::Db& db, const std::optional<std::string>& name);
+/// The account named `name`, else the default one. An unknown name throws UsageError with "did
+/// you mean" (or Error(`unknown`) where the name is input data: a bulk line's account); no
+/// account at all throws Error(config_missing).
+store::AccountRow resolve_account(const store::Db& db, const std::optional<std::string>& name,
+                                  Exit unknown = Exit::usage);
 
 /// An account's access token, refreshed first when it expires within 10 minutes — or, with
 /// `stale`, when the stored token is still that one (it was refused, or a refresh was asked

@@ -36,9 +36,6 @@ struct Draft {
 /// ("public" → "PUBLIC_TO_EVERYONE"); Error(bad_input) naming the choices otherwise.
 std::string privacy_level(std::string_view given);
 
-/// The account named `name` (or the default one); Error(bad_input) for an unknown name.
-store::AccountRow account_for(const store::Db& db, const std::optional<std::string>& name);
-
 /// Checks a post and normalises its fields; Error(bad_input) with one line naming the rule
 /// broken (messages do not carry the line number: the caller adds it).
 Draft check_post(const PostInput& in, const store::AccountRow& account);
