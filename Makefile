@@ -27,6 +27,7 @@ bench: configure
 	@scripts/install-deps.sh --bench
 	@cmake --build $(BUILD) -j $(JOBS)
 	@bench/startup.sh $(BUILD)
+	@bench/queue.sh $(BUILD)
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
