@@ -255,7 +255,7 @@ _looppost()
                     flags+=" --state --due-before --limit"
                     ;;
                 edit)
-                    flags+=" $_looppost_post_flags"
+                    flags+=" $_looppost_post_flags --yes"
                     ;;
                 reschedule)
                     flags+=" --at"

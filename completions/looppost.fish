@@ -180,6 +180,7 @@ complete -c looppost -n '__fish_seen_subcommand_from enqueue' -l key -x -d 'idem
 complete -c looppost -n '__fish_seen_subcommand_from enqueue' -l no-fix -d 'refuse photos that need fixing instead of fixing them'
 complete -c looppost -n '__fish_seen_subcommand_from enqueue' -l dry-run -d 'check and show the post; store nothing'
 complete -c looppost -n '__fish_seen_subcommand_from enqueue' -l yes -d "direct posts: accept TikTok's declaration without asking"
+complete -c looppost -n '__fish_seen_subcommand_from queue; and __fish_seen_subcommand_from edit' -l yes -d "direct posts: accept TikTok's declaration without asking"
 # enqueue takes no argument: a word that is not a flag is one more photo.
 complete -c looppost -n '__fish_seen_subcommand_from enqueue; and __fish_seen_argument -l photo' -F
 

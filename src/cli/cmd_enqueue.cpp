@@ -16,10 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* k_music_url =
-    "https://www.tiktok.com/legal/page/global/music-usage-confirmation/en";
-constexpr const char* k_branded_url = "https://www.tiktok.com/legal/page/global/bc-policy/en";
-
 struct Flags {
     PostFlags p;
     std::optional<std::string> video;
@@ -69,70 +65,6 @@ std::vector<queue::PostInput> bulk_inputs(const Flags& f, std::vector<queue::Lin
     return posts;
 }
 
-std::optional<tiktok::CreatorInfo> ask_creator(Session& s, const store::AccountRow& a) {
-    try {
-        auto& env = s.auth();
-        auto r = oauth::with_token<tiktok::CreatorInfo>(
-            env, a.id, [&](const vault::Secret& t) { return env.api.creator_info(t); });
-        if (r)
-            return *r;
-        if (r.error().kind == tiktok::Failure::Kind::api && r.error().http_status == 200) {
-            // "Cannot post right now" (reference §4.2): the post is for later; say it.
-            s.out().warning(fmt::format("TikTok says {} cannot post right now ({}); the post is "
-                                        "queued and publish-due will try when it is due",
-                                        a.name, r.error().describe()));
-            return std::nullopt;
-        }
-        s.out().warning(fmt::format("could not ask TikTok for {}'s posting settings ({}); they "
-                                    "are checked again before publishing",
-                                    a.name, r.error().describe()));
-    } catch (const Error& e) {
-        if (e.exit() == Exit::reauth_required || e.exit() == Exit::config_missing)
-            throw;
-        s.out().warning(fmt::format("could not ask TikTok for {}'s posting settings ({}); they "
-                                    "are checked again before publishing",
-                                    a.name, e.what()));
-    }
-    return std::nullopt;
-}
-
-/// TikTok's declaration for direct posts (reference §4.15), shown on a terminal before storing.
-void consent(bool ask, const store::AccountRow& a, const std::optional<tiktok::CreatorInfo>& info,
-             const std::vector<const queue::Draft*>& drafts) {
-    bool branded = false;
-    bool own_brand = false;
-    for (const auto* d : drafts) {
-        branded = branded || d->options.value("brand_content", false);
-        own_brand = own_brand || d->options.value("brand_organic", false);
-    }
-    std::string who = info ? fmt::format("{} (@{})", info->nickname, info->username)
-                           : a.display_name.value_or(a.name);
-    fmt::print(stderr, "Direct post{} to TikTok as {}.\n",
-               drafts.size() == 1 ? "" : fmt::format("s ({})", drafts.size()), who);
-    if (branded)
-        fmt::print(stderr, "Labelled \"Paid partnership\".\n");
-    else if (own_brand)
-        fmt::print(stderr, "Labelled \"Promotional content\".\n");
-    if (branded) {
-        fmt::print(stderr,
-                   "By posting, you agree to TikTok's Branded Content Policy ({}) and Music "
-                   "Usage Confirmation ({}).\n",
-                   k_branded_url, k_music_url);
-    } else {
-        fmt::print(stderr, "By posting, you agree to TikTok's Music Usage Confirmation ({}).\n",
-                   k_music_url);
-    }
-    if (!ask)
-        return;
-    fmt::print(stderr, "Queue {}? [y/N] ", drafts.size() == 1 ? "it" : "them");
-    std::fflush(stderr);
-    std::string answer;
-    std::getline(std::cin, answer);
-    answer = util::to_lower(util::trim(answer));
-    if (answer != "y" && answer != "yes")
-        throw Error(Exit::failed, "not queued: the declaration was not accepted");
-}
-
 void print_changes(Session& s, const std::vector<queue::Enqueued>& done, bool dry_run) {
     std::set<std::string> said;
     for (const auto& e : done) {
@@ -144,21 +76,38 @@ void print_changes(Session& s, const std::vector<queue::Enqueued>& done, bool dr
             s.out().note(fmt::format("{}{} \"{}\": {}", dry_run ? "would fix " : "", e.draft.kind,
                                      m.original.string(), util::join(m.changes, "; ")));
         }
-        if (e.draft.mode == "inbox" && (e.draft.privacy || e.draft.kind == "video")) {
+        bool settings = e.draft.privacy.has_value();
+        for (const auto& [name, value] : e.draft.options.items())
+            settings = settings || (value.is_boolean() && value.get<bool>());
+        if (e.draft.mode == "inbox" && (settings || e.draft.kind == "video")) {
             if (said.insert("inbox-note").second) {
                 s.out().note(e.draft.kind == "video"
                                  ? "inbox videos carry no caption or settings: TikTok shows the "
                                    "draft and the creator finishes it in the app (looppost "
                                    "prints the caption when the draft lands)"
-                                 : "inbox posts ignore privacy and interaction settings: the "
-                                   "creator sets them in the TikTok app");
+                                 : "inbox posts take only the title and description: TikTok "
+                                   "ignores privacy, interaction, music and disclosure settings "
+                                   "there, and the creator sets them in the app");
             }
         }
     }
 }
 
-Exit run(Session& s, Flags& f) {
+/// What an enqueue that found its post already there says, and how to queue it anyway.
+std::string existing_note(Session& s, const queue::Enqueued& e) {
+    auto p = s.db().post(e.id);
+    std::string state = p ? p->state : "stored";
+    if (e.draft.input.key) {
+        return fmt::format("post {} ({}) already has the key \"{}\"; nothing new was queued (give "
+                           "another --key for another post)",
+                           e.id, state, e.key);
+    }
+    return fmt::format("post {} ({}) is this same post (account, media, text and time); nothing "
+                       "new was queued (give --key to queue it again)",
+                       e.id, state);
+}
 
+Exit run(Session& s, Flags& f) {
     if (f.format && !f.from)
         throw UsageError("--format tells how to read --from; give --from FILE");
     if (f.from && (f.video || !f.photos.empty()))
@@ -184,24 +133,14 @@ Exit run(Session& s, Flags& f) {
     } else {
         if (f.video)
             f.p.post.video = fs::path(*f.video);
-        for (const auto& p : f.photos)
-            f.p.post.photos.emplace_back(p);
+        for (const auto& p : f.photos) {
+            if (!p.empty()) // a bare --photo gives one empty value
+                f.p.post.photos.emplace_back(p);
+        }
         inputs = {f.p.post};
     }
 
-    // The declaration goes to stderr, so it is shown on a terminal even under --json.
-    bool tty = ::isatty(2) == 1;
-    bool ask = tty && ::isatty(0) == 1 && !f.yes;
-    queue::EnqueueHooks hooks;
-    hooks.creator_info = [&s](const store::AccountRow& a) { return ask_creator(s, a); };
-    if (tty) {
-        hooks.consent = [&s, ask](const store::AccountRow& a,
-                                  const std::optional<tiktok::CreatorInfo>& info,
-                                  const std::vector<const queue::Draft*>& drafts) {
-            consent(ask, a, info, drafts);
-        };
-    }
-    hooks.note = [&s](const std::string& n) { s.out().note(n); };
+    auto hooks = direct_post_hooks(s, f.yes);
     auto done = queue::enqueue(s.db(), s.media(), inputs, s.now(), options, hooks);
     print_changes(s, done, f.dry_run);
 
@@ -231,19 +170,16 @@ Exit run(Session& s, Flags& f) {
     }
     for (const auto& e : done) {
         if (f.dry_run) {
-            s.out().line(fmt::format("{} {} {} post for {} at {}{}",
-                                     e.existing ? "exists:" : "would queue:", e.draft.mode,
-                                     e.draft.kind, e.draft.account.name,
-                                     e.existing ? "(as before)"
-                                                : local_time(e.due_at, e.draft.account.time_zone),
-                                     e.existing ? fmt::format(" (post {})", e.id) : ""));
+            s.out().line(fmt::format(
+                "{} {} {} post for {} at {}{}", e.existing ? "exists:" : "would queue:",
+                e.draft.mode, e.draft.kind, e.draft.account.name,
+                e.existing ? "(as before)" : local_time(e.due_at, e.draft.account.time_zone),
+                e.existing && e.id != 0 ? fmt::format(" (post {})", e.id) : ""));
             continue;
         }
         s.out().line(std::to_string(e.id));
         if (!f.from) {
-            s.out().note(e.existing ? fmt::format("already queued as post {} (same account, media, "
-                                                  "text and time); give --key to queue it again",
-                                                  e.id)
+            s.out().note(e.existing ? existing_note(s, e)
                                     : fmt::format("queued {} {} post {} for {} at {}", e.draft.mode,
                                                   e.draft.kind, e.id, e.draft.account.name,
                                                   local_time(e.due_at, e.draft.account.time_zone)));
@@ -265,7 +201,7 @@ void add_enqueue_command(CLI::App& app, Action& action) {
     cmd->add_option("--video", f->video, "the video file (MP4, MOV or WebM)")->type_name("FILE");
     cmd->add_option("--photo", f->photos, "1 to 35 photos, in carousel order")
         ->type_name("FILE")
-        ->expected(1, -1);
+        ->expected(0, -1); // none at all is bad input (65), said by the post check
     cmd->add_option("--from", f->from, "bulk: a JSONL or CSV file of posts (\"-\": stdin)")
         ->type_name("FILE");
     cmd->add_option("--format", f->format, "bulk: the file's format when its name does not say")

@@ -50,15 +50,15 @@ Exit list(Session& s, const ListFlags& f) {
     store::PostFilter filter;
     filter.states = states_of(f.states);
     filter.limit = f.limit + 1;
-    std::optional<std::string> zone;
-    if (const auto& name = s.ctx().options().account) {
-        auto a = oauth::resolve_account(s.db(), name);
-        filter.account_id = a.id;
-        zone = a.time_zone;
-    }
+    if (const auto& name = s.ctx().options().account)
+        filter.account_id = oauth::resolve_account(s.db(), name).id;
     if (f.due_before) {
-        const auto& tz = schedule::zone(zone ? *zone : schedule::system_zone_name());
-        filter.due_before = schedule::parse_at(*f.due_before, tz, s.now());
+        // A local time is read in the chosen (or default) account's zone.
+        auto a = s.ctx().options().account || s.db().default_account()
+                     ? std::optional(oauth::resolve_account(s.db(), s.ctx().options().account))
+                     : std::nullopt;
+        filter.due_before = schedule::parse_at(
+            *f.due_before, schedule::zone_or_system(a ? a->time_zone : std::nullopt), s.now());
     }
     auto posts = s.db().posts(filter);
     bool more = posts.size() > f.limit;
@@ -192,14 +192,16 @@ void add_queue_command(CLI::App& app, Action& action) {
     });
 
     auto pf = std::make_shared<PostFlags>();
+    auto yes = std::make_shared<bool>(false);
     auto* edit = queue->add_subcommand(
         "edit", "change a post that has not started publishing (media and key stay)");
     edit->add_option("id", *id, "the post")->required()->type_name("ID");
     add_post_options(*edit, *pf);
-    edit->callback([&action, id, pf] {
-        action = [id, pf](Session& s) {
+    edit->add_flag("--yes", *yes, "direct posts: accept TikTok's declaration without asking");
+    edit->callback([&action, id, pf, yes] {
+        action = [id, pf, yes](Session& s) {
             finish_post_options(*pf);
-            auto p = queue::edit(s.db(), *id, pf->post, s.now());
+            auto p = queue::edit(s.db(), *id, pf->post, s.now(), direct_post_hooks(s, *yes));
             if (s.out().json())
                 s.out().document(post_json(p));
             else

@@ -24,7 +24,7 @@ nlohmann::json slot_json(const store::SlotRow& s, std::optional<std::int64_t> ne
 }
 
 const date::time_zone& zone_of(const store::AccountRow& a) {
-    return schedule::zone(a.time_zone ? *a.time_zone : schedule::system_zone_name());
+    return schedule::zone_or_system(a.time_zone);
 }
 
 Exit add(Session& s, const std::string& spec) {

@@ -95,7 +95,7 @@ json planned_post_json(const queue::Enqueued& e) {
 }
 
 std::string local_time(std::int64_t utc, const std::optional<std::string>& zone) {
-    return schedule::format_local(utc, schedule::zone(zone ? *zone : schedule::system_zone_name()));
+    return schedule::format_local(utc, schedule::zone_or_system(zone));
 }
 
 std::string caption_start(const std::string& caption, std::size_t max) {

@@ -69,7 +69,7 @@ void load() {
 const AvApi& av_api() {
     std::call_once(g_once, load);
     if (!g_loaded) {
-        throw Error(Exit::unavailable,
+        throw Error(Exit::failed,
                     fmt::format("cannot load libavformat ({}); install the Debian package {}",
                                 g_error, g_package));
     }

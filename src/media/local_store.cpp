@@ -1,3 +1,4 @@
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <fmt/format.h>
@@ -44,37 +45,43 @@ fs::path LocalStore::temp_dir() const {
     return tmp;
 }
 
-void LocalStore::adopt(const fs::path& temp, std::string_view sha256, std::string_view mime) {
-    fs::path target = path_of(sha256, mime);
-    core::ensure_private_dir(target.parent_path());
-    if (::rename(temp.c_str(), target.c_str()) != 0) {
-        throw Error(Exit::failed, fmt::format("cannot store \"{}\": {}", target.string(),
-                                              util::errno_message(errno)));
-    }
-    m_unsynced.push_back(target);
+bool LocalStore::intact(std::string_view sha256, std::string_view mime, std::int64_t bytes) const {
+    std::error_code ec;
+    auto size = fs::file_size(path_of(sha256, mime), ec);
+    return !ec && static_cast<std::int64_t>(size) == bytes;
 }
 
-void LocalStore::keep_original(const fs::path& original, std::string_view sha256,
-                               std::string_view mime) {
-    fs::path target = path_of(sha256, mime);
-    core::ensure_private_dir(target.parent_path());
-    if (::link(original.c_str(), target.c_str()) == 0) {
-        m_unsynced.push_back(target);
-        return;
-    }
-    if (errno == EEXIST)
-        return;
-    // Another file system (or no hard links there): copy under a temporary name, then rename.
-    fs::path tmp = temp_dir() / fmt::format("{}.copy", sha256);
+fs::path LocalStore::stage_original(const fs::path& original) const {
+    static std::atomic<unsigned> counter{0};
+    fs::path staged = temp_dir() / fmt::format("{}-{}.staged", ::getpid(), counter++);
+    if (::link(original.c_str(), staged.c_str()) == 0)
+        return staged;
+    // Another file system (or no hard links there): a copy.
     std::error_code ec;
-    fs::copy_file(original, tmp, fs::copy_options::overwrite_existing, ec);
+    fs::copy_file(original, staged, fs::copy_options::overwrite_existing, ec);
     if (ec) {
-        fs::remove(tmp, ec);
+        fs::remove(staged, ec);
         throw Error(Exit::no_input, fmt::format("cannot copy \"{}\" into looppost's media store: "
                                                 "{}",
                                                 original.string(), ec.message()));
     }
-    adopt(tmp, sha256, mime);
+    return staged;
+}
+
+bool LocalStore::place(const fs::path& staged, std::string_view sha256, std::string_view mime) {
+    fs::path target = path_of(sha256, mime);
+    std::error_code ec;
+    if (fs::exists(target, ec)) {
+        fs::remove(staged, ec);
+        return false;
+    }
+    core::ensure_private_dir(target.parent_path());
+    if (::rename(staged.c_str(), target.c_str()) != 0) {
+        throw Error(Exit::failed, fmt::format("cannot store \"{}\": {}", target.string(),
+                                              util::errno_message(errno)));
+    }
+    m_unsynced.push_back(target);
+    return true;
 }
 
 void LocalStore::sync() {

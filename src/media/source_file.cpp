@@ -27,6 +27,11 @@ std::string size_text(std::uint64_t bytes) {
     return fmt::format("{} bytes", bytes);
 }
 
+} // namespace looppost::media::detail
+
+namespace looppost::media {
+using detail::quoted;
+
 std::uint64_t check_source(const std::filesystem::path& file, std::string_view what) {
     struct stat st {};
     if (::stat(file.c_str(), &st) != 0) {
@@ -56,4 +61,4 @@ std::uint64_t check_source(const std::filesystem::path& file, std::string_view w
     return static_cast<std::uint64_t>(st.st_size);
 }
 
-} // namespace looppost::media::detail
+} // namespace looppost::media

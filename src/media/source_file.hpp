@@ -3,15 +3,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <looppost/media/source.hpp>
 #include <string>
 #include <string_view>
 
 namespace looppost::media::detail {
 
-/// The size of `file`, a readable, non-empty regular file. `what` names it in messages ("photo",
-/// "video"). Throws Error(no_input) when it is missing or unreadable, Error(bad_input) when it
-/// is a directory, not a regular file, or empty.
-std::uint64_t check_source(const std::filesystem::path& file, std::string_view what);
+using media::check_source;
 
 /// `file` quoted for a message: "a.png".
 std::string quoted(const std::filesystem::path& file);

@@ -81,7 +81,7 @@ const VipsApi& vips_api() {
     std::call_once(g_once, load);
     if (!g_loaded) {
         throw Error(
-            Exit::unavailable,
+            Exit::failed,
             fmt::format("cannot load libvips ({}); install the Debian package libvips42", g_error));
     }
     return g_api;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <looppost/core/errors.hpp>
 #include <looppost/media/image.hpp>
+#include <looppost/media/source.hpp>
 #include <looppost/media/video.hpp>
 #include <looppost/oauth/auth.hpp>
 #include <looppost/queue/enqueue.hpp>
@@ -72,25 +73,9 @@ std::string what_of(const fs::path& p, bool video) {
     return fmt::format("{} \"{}\"", video ? "video" : "photo", p.string());
 }
 
-/// Checks that `p` is a readable, non-empty regular file and returns its sha256.
+/// The sha256 of `p` once it is known to be a readable, non-empty regular file.
 std::string hash_original(const fs::path& p, bool video) {
-    struct stat st {};
-    if (::stat(p.c_str(), &st) != 0) {
-        throw Error(Exit::no_input,
-                    fmt::format("{} {}", what_of(p, video),
-                                errno == ENOENT ? "does not exist"
-                                                : "cannot be read: " + util::errno_message(errno)));
-    }
-    if (S_ISDIR(st.st_mode))
-        throw Error(Exit::bad_input, fmt::format("{} is a directory", what_of(p, video)));
-    if (!S_ISREG(st.st_mode))
-        throw Error(Exit::bad_input, fmt::format("{} is not a regular file", what_of(p, video)));
-    if (::access(p.c_str(), R_OK) != 0) {
-        throw Error(Exit::no_input, fmt::format("{} cannot be read: {}", what_of(p, video),
-                                                util::errno_message(errno)));
-    }
-    if (st.st_size == 0)
-        throw Error(Exit::bad_input, fmt::format("{} is empty", what_of(p, video)));
+    media::check_source(p, video ? "video" : "photo");
     return util::sha256_file(p);
 }
 
@@ -174,7 +159,7 @@ void check_all(std::vector<Checked*>& work, const fs::path& temp_dir, bool fix, 
 }
 
 const date::time_zone& zone_of(const store::AccountRow& a) {
-    return schedule::zone(a.time_zone ? *a.time_zone : schedule::system_zone_name());
+    return schedule::zone_or_system(a.time_zone);
 }
 
 std::vector<schedule::Slot> slots_of(const store::Db& db, std::int64_t account_id) {
@@ -182,30 +167,6 @@ std::vector<schedule::Slot> slots_of(const store::Db& db, std::int64_t account_i
     for (const auto& s : db.slots(account_id))
         out.push_back({static_cast<std::uint8_t>(s.days), s.minute});
     return out;
-}
-
-/// What the creator's settings (creator_info) say about a direct post: Error when not allowed.
-void check_creator(const Draft& d, const tiktok::CreatorInfo& info) {
-    const auto& opts = info.privacy_level_options;
-    if (d.privacy && std::find(opts.begin(), opts.end(), *d.privacy) == opts.end()) {
-        throw Error(Exit::bad_input,
-                    fmt::format("privacy {} is not allowed for {} right now; TikTok offers: {}{}",
-                                *d.privacy, d.account.name, util::join(opts, ", "),
-                                opts.size() == 1 && opts[0] == "SELF_ONLY"
-                                    ? " (an unaudited app or a private account can post only "
-                                      "privately)"
-                                    : ""));
-    }
-    auto on = [&](const char* k) { return d.options.value(k, false); };
-    if (on("allow_comments") && info.comment_disabled)
-        throw Error(Exit::bad_input, "the creator has turned comments off in TikTok; drop "
-                                     "allow_comments or change the setting in the app");
-    if (d.kind == "video" && on("allow_duet") && info.duet_disabled)
-        throw Error(Exit::bad_input, "duets are turned off for this account in TikTok; drop "
-                                     "allow_duet");
-    if (d.kind == "video" && on("allow_stitch") && info.stitch_disabled)
-        throw Error(Exit::bad_input, "stitches are turned off for this account in TikTok; drop "
-                                     "allow_stitch");
 }
 
 void discard_temps(std::map<std::string, Checked>& checked) {
@@ -218,11 +179,11 @@ void discard_temps(std::map<std::string, Checked>& checked) {
 }
 
 /// Stores every new post of `out` in one transaction (ids filled in; posts another run stored
-/// meanwhile become existing), after `assign_slots` has given next-slot posts their times.
-void store_posts(store::Db& db, std::vector<Enqueued>& out,
-                 const std::function<void()>& assign_slots) {
+/// meanwhile become existing), after `first` (in the same transaction) has placed the media and
+/// given next-slot posts their times.
+void store_posts(store::Db& db, std::vector<Enqueued>& out, const std::function<void()>& first) {
     db.transaction([&] {
-        assign_slots();
+        first();
         std::map<std::string, std::int64_t> media_ids; // by the original's sha256
         std::map<std::string, std::int64_t> ids_by_key;
         for (auto& e : out) {
@@ -232,7 +193,8 @@ void store_posts(store::Db& db, std::vector<Enqueued>& out,
                 e.id = ids_by_key.at(e.key);
                 continue;
             }
-            if (auto id = db.post_id_by_key(e.key)) { // enqueued meanwhile by another run
+            if (auto id = db.post_id_by_key(e.draft.account.id,
+                                            e.key)) { // enqueued meanwhile by another run
                 e.id = *id;
                 e.existing = true;
                 ids_by_key[e.key] = e.id; // for this input's repeats of it
@@ -253,7 +215,8 @@ void store_posts(store::Db& db, std::vector<Enqueued>& out,
                 auto it = media_ids.find(m.original_sha256);
                 if (it == media_ids.end()) {
                     std::int64_t id = db.media_put(m.row);
-                    db.media_origin_put(m.original_sha256, id, util::join(m.changes, "; "));
+                    db.media_origin_put(m.original_sha256, id,
+                                        m.changes.empty() ? "" : nlohmann::json(m.changes).dump());
                     it = media_ids.emplace(m.original_sha256, id).first;
                 }
                 m.row.id = it->second;
@@ -266,6 +229,46 @@ void store_posts(store::Db& db, std::vector<Enqueued>& out,
 }
 
 } // namespace
+
+void check_cover(const Draft& d, std::optional<std::int64_t> duration_ms) {
+    auto cover = d.options.find("cover_ms");
+    if (cover == d.options.end() || !duration_ms || cover->get<std::int64_t>() <= *duration_ms)
+        return;
+    throw Error(Exit::bad_input, fmt::format("cover_ms {} is past the video's end ({} ms)",
+                                             cover->get<std::int64_t>(), *duration_ms));
+}
+
+void check_creator(const Draft& d, const tiktok::CreatorInfo& info,
+                   std::optional<std::int64_t> duration_ms, std::string_view video) {
+    const auto& opts = info.privacy_level_options;
+    if (d.privacy && std::find(opts.begin(), opts.end(), *d.privacy) == opts.end()) {
+        throw Error(Exit::bad_input,
+                    fmt::format("privacy {} is not allowed for {} right now; TikTok offers: {}{}",
+                                *d.privacy, d.account.name, util::join(opts, ", "),
+                                opts.size() == 1 && opts[0] == "SELF_ONLY"
+                                    ? " (an unaudited app or a private account can post only "
+                                      "privately)"
+                                    : ""));
+    }
+    auto on = [&](const char* k) { return d.options.value(k, false); };
+    if (on("allow_comments") && info.comment_disabled)
+        throw Error(Exit::bad_input, "the creator has turned comments off in TikTok; drop "
+                                     "allow_comments or change the setting in the app");
+    if (d.kind == "video" && on("allow_duet") && info.duet_disabled)
+        throw Error(Exit::bad_input,
+                    "duets are turned off for this account in TikTok; drop allow_duet");
+    if (d.kind == "video" && on("allow_stitch") && info.stitch_disabled)
+        throw Error(Exit::bad_input,
+                    "stitches are turned off for this account in TikTok; drop allow_stitch");
+    const auto& max = info.max_video_post_duration_sec;
+    if (d.kind == "video" && duration_ms && max && *duration_ms > *max * 1000) {
+        throw Error(Exit::bad_input,
+                    fmt::format("{} lasts {:.1f} s; {} may post at most {} s: trim it in the "
+                                "app, or e.g. ffmpeg -i IN -t {} -c copy OUT.mp4",
+                                video, static_cast<double>(*duration_ms) / 1000, d.account.name,
+                                *max, *max));
+    }
+}
 
 std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
                               const std::vector<PostInput>& inputs, std::int64_t now,
@@ -305,7 +308,7 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
     std::map<std::string, std::size_t> first_with_key;
     for (std::size_t i = 0; i < out.size(); ++i) {
         auto& e = out[i];
-        if (auto id = db.post_id_by_key(e.key)) {
+        if (auto id = db.post_id_by_key(e.draft.account.id, e.key)) {
             e.id = *id;
             e.existing = true;
         } else if (!first_with_key.emplace(e.key, i).second) {
@@ -320,17 +323,6 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
             !creators.count(e.draft.account.id))
             creators[e.draft.account.id] = hooks.creator_info(e.draft.account);
     }
-    for (const auto& e : out) {
-        auto it = creators.find(e.draft.account.id);
-        if (e.existing || e.draft.mode != "direct" || it == creators.end() || !it->second)
-            continue;
-        try {
-            check_creator(e.draft, *it->second);
-        } catch (const Error& err) {
-            problems.add(e.line, err);
-        }
-    }
-
     // 4. Media: each distinct original checked once, by earlier runs or now, on every core.
     std::map<std::string, Checked> checked;
     std::vector<Checked*> work;
@@ -343,14 +335,14 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
             Checked& c = checked[m.original_sha256];
             c.original = m.original;
             c.video = e.draft.kind == "video";
-            if (auto origin = db.media_origin(m.original_sha256);
-                origin && store.has(origin->media.sha256, origin->media.mime)) {
+            auto origin = db.media_origin(m.original_sha256);
+            if (origin &&
+                store.intact(origin->media.sha256, origin->media.mime, origin->media.bytes)) {
                 c.row = origin->media;
                 c.reused = true;
-                if (!origin->changes.empty())
-                    c.changes = util::split(origin->changes, ';');
-                for (auto& ch : c.changes)
-                    ch = std::string(util::trim(ch));
+                auto changes = nlohmann::json::parse(origin->changes, nullptr, false);
+                if (changes.is_array())
+                    c.changes = changes.get<std::vector<std::string>>();
                 if (!options.fix && !c.changes.empty()) {
                     c.error =
                         fmt::format("{} needs changes TikTok requires ({}); drop --no-fix "
@@ -359,6 +351,11 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
                 }
                 continue;
             }
+            if (origin && store.has(origin->media.sha256, origin->media.mime)) {
+                // Its original was rewritten in place through the hard link: the copy is no
+                // longer the content it is named by. Drop the link (the user's file stays).
+                store.remove(origin->media.sha256, origin->media.mime);
+            }
             c.row.sha256 = m.original_sha256;
             work.push_back(&c);
         }
@@ -366,6 +363,7 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
     fs::path temp_dir = work.empty() ? fs::path() : store.temp_dir();
     check_all(work, temp_dir, options.fix, options.jobs);
 
+    std::vector<std::string> notes; // said once the input has passed
     // 5. Per post: media verdicts, the creator's maximum duration, the cover, the time.
     for (auto& e : out) {
         if (e.existing)
@@ -379,28 +377,14 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
                 m.changes = c.changes;
                 m.reused = c.reused;
             }
-            if (e.draft.kind == "video") {
-                auto duration_ms = e.media.front().row.duration_ms.value_or(0);
-                auto it = creators.find(e.draft.account.id);
-                if (it != creators.end() && it->second && it->second->max_video_post_duration_sec &&
-                    duration_ms > *it->second->max_video_post_duration_sec * 1000) {
-                    throw Error(Exit::bad_input,
-                                fmt::format("{} lasts {:.1f} s; {} may post at most {} s (trim "
-                                            "it, e.g. ffmpeg -i \"{}\" -t {} -c copy out.mp4)",
-                                            what_of(e.media.front().original, true),
-                                            static_cast<double>(duration_ms) / 1000,
-                                            e.draft.account.name,
-                                            *it->second->max_video_post_duration_sec,
-                                            e.media.front().original.string(),
-                                            *it->second->max_video_post_duration_sec));
-                }
-                if (auto cover = e.draft.options.find("cover_ms");
-                    cover != e.draft.options.end() && cover->get<std::int64_t>() > duration_ms) {
-                    throw Error(Exit::bad_input,
-                                fmt::format("cover_ms {} is past the video's end ({} ms)",
-                                            cover->get<std::int64_t>(), duration_ms));
-                }
-            }
+            std::optional<std::int64_t> duration_ms;
+            if (e.draft.kind == "video")
+                duration_ms = e.media.front().row.duration_ms;
+            check_cover(e.draft, duration_ms);
+            if (auto it = creators.find(e.draft.account.id);
+                e.draft.mode == "direct" && it != creators.end() && it->second)
+                check_creator(e.draft, *it->second, duration_ms,
+                              what_of(e.media.front().original, true));
             if (e.draft.at_text == "next-slot") {
                 if (db.slots(e.draft.account.id).empty()) {
                     throw Error(Exit::config_missing,
@@ -411,8 +395,8 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
                 }
             } else {
                 e.due_at = schedule::parse_at(e.draft.at_text, zone_of(e.draft.account), now);
-                if (e.due_at < now - 60 && hooks.note) {
-                    hooks.note(fmt::format(
+                if (e.due_at < now - 60) {
+                    notes.push_back(fmt::format(
                         "{}due {}, which has passed: it goes out at the next publish-due run",
                         e.line != 0 ? fmt::format("line {}: ", e.line) : std::string(),
                         schedule::format_local(e.due_at, zone_of(e.draft.account))));
@@ -427,6 +411,10 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
     if (problems.any()) {
         discard_temps(checked);
         problems.raise(options.max_errors, inputs.size() + options.unreadable.size());
+    }
+    if (hooks.note) {
+        for (const auto& n : notes)
+            hooks.note(n);
     }
 
     // 6. The consent TikTok requires for direct posts (DESIGN §2), before anything is stored.
@@ -472,25 +460,38 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
         return out;
     }
 
-    // 8. Media into the store (durably: the rows will point at them), then every post in one
-    // transaction. Copies placed by this run go again if that transaction fails.
+    // 8. Unchanged originals staged beside the store; then, in one transaction (so a concurrent
+    // release cannot delete a copy between its check and the rows), the copies put in place and
+    // made durable, and every post stored. Copies placed by this run go again if it fails.
     std::vector<const Checked*> placed;
     try {
         for (auto& [sha, c] : checked) {
-            if (c.reused || c.error || store.has(c.row.sha256, c.row.mime)) {
-                if (c.temp)
-                    fs::remove(*c.temp);
-                continue;
-            }
-            if (c.temp)
-                store.adopt(*c.temp, c.row.sha256, c.row.mime);
-            else
-                store.keep_original(c.original, c.row.sha256, c.row.mime);
-            c.temp.reset();
-            placed.push_back(&c);
+            if (!c.reused && !c.error && !c.temp)
+                c.temp = store.stage_original(c.original);
         }
-        store.sync();
-        store_posts(db, out, assign_slots);
+        auto place_media = [&] {
+            placed.clear();
+            for (auto& [sha, c] : checked) {
+                if (!c.temp)
+                    continue;
+                if (store.place(*c.temp, c.row.sha256, c.row.mime))
+                    placed.push_back(&c);
+                c.temp.reset();
+            }
+            store.sync();
+            for (const auto& e : out) {
+                for (const auto& m : e.media) {
+                    if (!e.existing && !store.has(m.row.sha256, m.row.mime)) {
+                        throw Error(Exit::failed,
+                                    fmt::format("the stored copy of \"{}\" was released by another "
+                                                "looppost meanwhile; run enqueue again",
+                                                m.original.string()));
+                    }
+                }
+            }
+            assign_slots();
+        };
+        store_posts(db, out, place_media);
     } catch (...) {
         discard_temps(checked);
         for (const auto* c : placed)
@@ -502,10 +503,13 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
 
 std::size_t release_media(store::Db& db, media::LocalStore& store) {
     std::size_t n = 0;
-    for (const auto& m : db.media_releasable()) {
-        if (store.remove(m.sha256, m.mime))
-            ++n;
-    }
+    // Under the write lock: an enqueue places its copies and stores its rows under it too.
+    db.transaction([&] {
+        for (const auto& m : db.media_releasable()) {
+            if (store.remove(m.sha256, m.mime))
+                ++n;
+        }
+    });
     return n;
 }
 

@@ -64,7 +64,8 @@ store::PostRow post_or_throw(const store::Db& db, std::int64_t id) {
     return *p;
 }
 
-store::PostRow edit(store::Db& db, std::int64_t id, const PostInput& c, std::int64_t now) {
+store::PostRow edit(store::Db& db, std::int64_t id, const PostInput& c, std::int64_t now,
+                    const EnqueueHooks& hooks) {
     auto p = post_or_throw(db, id);
     PostInput in = as_input(p);
     auto take = [](auto& field, const auto& given) {
@@ -87,12 +88,22 @@ store::PostRow edit(store::Db& db, std::int64_t id, const PostInput& c, std::int
     take(in.cover_ms, c.cover_ms);
     auto account = db.account_by_id(p.account_id);
     Draft d = check_post(in, *account);
-    if (auto it = d.options.find("cover_ms");
-        it != d.options.end() && !p.media.empty() && p.media.front().media.duration_ms &&
-        it->get<std::int64_t>() > *p.media.front().media.duration_ms) {
-        throw Error(Exit::bad_input,
-                    fmt::format("cover_ms {} is past the video's end ({} ms)",
-                                it->get<std::int64_t>(), *p.media.front().media.duration_ms));
+    std::optional<std::int64_t> duration_ms;
+    if (p.kind == "video" && !p.media.empty())
+        duration_ms = p.media.front().media.duration_ms;
+    check_cover(d, duration_ms);
+    // A direct post's settings are checked against creator_info and consented to as at
+    // enqueue, whenever the edit touches them.
+    bool settings = c.mode || c.privacy || c.allow_comments || c.allow_duet || c.allow_stitch ||
+                    c.auto_music || c.brand_organic || c.brand_content || c.aigc;
+    if (d.mode == "direct" && settings) {
+        std::optional<tiktok::CreatorInfo> info;
+        if (hooks.creator_info)
+            info = hooks.creator_info(*account);
+        if (info)
+            check_creator(d, *info, duration_ms, fmt::format("the video of post {}", id));
+        if (hooks.consent)
+            hooks.consent(*account, info, {&d});
     }
     store::PostEdit e;
     e.mode = d.mode;
@@ -103,9 +114,7 @@ store::PostRow edit(store::Db& db, std::int64_t id, const PostInput& c, std::int
     if (c.at) {
         if (*c.at == "next-slot")
             throw Error(Exit::bad_input, "queue edit takes a time, not next-slot");
-        const auto& tz =
-            schedule::zone(account->time_zone ? *account->time_zone : schedule::system_zone_name());
-        e.due_at = schedule::parse_at(*c.at, tz, now);
+        e.due_at = schedule::parse_at(*c.at, schedule::zone_or_system(account->time_zone), now);
         e.at_text = *c.at;
     }
     db.transaction([&] {
@@ -157,8 +166,13 @@ std::pair<store::PostRow, std::string> retry(store::Db& db, std::int64_t id, std
         throw Error(Exit::bad_input, fmt::format("post {} is {}; only {} posts can be retried", id,
                                                  p.state, joined(from)));
     }
-    std::string when = p.due_at <= now ? "at the next publish-due run"
-                                       : "when it is due (" + schedule::format_utc(p.due_at) + ")";
+    auto account = db.account_by_id(p.account_id);
+    std::string when =
+        p.due_at <= now
+            ? "at the next publish-due run"
+            : "when it is due (" +
+                  schedule::format_local(p.due_at, schedule::zone_or_system(account->time_zone)) +
+                  ")";
     std::string what =
         p.publish_id
             ? fmt::format("post {} is queued again: publish-due first asks TikTok for the "

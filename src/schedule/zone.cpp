@@ -6,6 +6,8 @@
 #include <looppost/core/errors.hpp>
 #include <looppost/schedule/time.hpp>
 #include <looppost/util/strings.hpp>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <vector>
 
@@ -58,6 +60,17 @@ const date::time_zone& zone(std::string_view name) {
                 fmt::format("unknown time zone \"{}\"{}; use an IANA name such as Europe/Berlin or "
                             "America/New_York (the tzdata package lists them)",
                             name, util::did_you_mean(name, names)));
+}
+
+const date::time_zone& zone_or_system(const std::optional<std::string>& name) {
+    static std::mutex mutex;
+    static std::map<std::string, const date::time_zone*> zones;
+    std::lock_guard lock(mutex);
+    std::string key = name.value_or("");
+    auto it = zones.find(key);
+    if (it == zones.end())
+        it = zones.emplace(key, &zone(name ? *name : system_zone_name())).first;
+    return *it->second;
 }
 
 std::string system_zone_name() {

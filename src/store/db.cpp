@@ -69,7 +69,8 @@ SQLite::Statement& Db::cached(const char* sql) const {
     if (!slot) {
         slot = std::make_unique<SQLite::Statement>(*m_db, sql);
     } else {
-        slot->reset();
+        // tryReset: reset() would throw the last run's error again (a constraint that failed).
+        slot->tryReset();
         slot->clearBindings();
     }
     return *slot;

@@ -92,7 +92,7 @@ CREATE TABLE media (
 CREATE TABLE media_origins (
     sha256   TEXT PRIMARY KEY,                  -- of the original bytes
     media_id INTEGER NOT NULL REFERENCES media (id) ON DELETE CASCADE,
-    changes  TEXT NOT NULL DEFAULT ''           -- what normalising changed; '' = stored as given
+    changes  TEXT NOT NULL DEFAULT ''           -- JSON array of what normalising changed; '' = none
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE posts (
@@ -110,7 +110,7 @@ CREATE TABLE posts (
     options         TEXT NOT NULL DEFAULT '{}',  -- JSON: toggles, cover
     due_at          INTEGER NOT NULL,
     at_text         TEXT NOT NULL,               -- as given: "+2h", "now", "next-slot", …
-    key             TEXT NOT NULL UNIQUE,        -- idempotency key
+    key             TEXT NOT NULL,               -- idempotency key, unique per account
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER,
     lease_owner     TEXT,
@@ -124,6 +124,7 @@ CREATE TABLE posts (
     created_at      INTEGER NOT NULL,
     updated_at      INTEGER NOT NULL
 ) STRICT;
+CREATE UNIQUE INDEX posts_by_key ON posts (account_id, key);
 CREATE INDEX posts_by_due ON posts (due_at, id);
 CREATE INDEX posts_by_account ON posts (account_id, due_at);
 CREATE INDEX posts_by_state ON posts (state, due_at);

@@ -140,9 +140,11 @@ std::vector<MediaRow> Db::media_releasable() const {
     return out;
 }
 
-std::optional<std::int64_t> Db::post_id_by_key(std::string_view key) const {
-    auto& q = cached("SELECT id FROM posts WHERE key = ?");
-    q.bind(1, std::string(key));
+std::optional<std::int64_t> Db::post_id_by_key(std::int64_t account_id,
+                                               std::string_view key) const {
+    auto& q = cached("SELECT id FROM posts WHERE account_id = ? AND key = ?");
+    q.bind(1, account_id);
+    q.bind(2, std::string(key));
     std::optional<std::int64_t> id;
     if (q.executeStep())
         id = q.getColumn(0).getInt64();

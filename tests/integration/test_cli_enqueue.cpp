@@ -110,7 +110,7 @@ TEST_CASE("enqueue stores a video once: the same command again returns the same 
     auto again = w.run({"enqueue", "--video", w.in("clip.mp4"), "--caption", "hello #world"});
     CHECK(again.exit_code == 0);
     CHECK(again.out == first["id"].dump() + "\n");
-    CHECK(again.err.find("already queued as post") != std::string::npos);
+    CHECK(again.err.find("is this same post") != std::string::npos);
     CHECK(w.posts().size() == 1);
 
     // An unchanged original is hard-linked into the store; the caller may delete its file.
@@ -199,6 +199,7 @@ TEST_CASE("every bad input is one clear line with exit 65 or 66, and nothing is 
         {{"enqueue", "--photo", w.in("cut.jpg")}, 65, "cut.jpg"},
         {many, 65, "36 photos"},
         {{"enqueue", "--caption", "no media"}, 65, "no media"},
+        {{"enqueue", "--photo"}, 65, "no media"},
         {{"enqueue", "--video", video, "--photo", w.in("a.jpg")}, 65, "not both"},
         {{"enqueue", "--video", video, "--caption", long_caption}, 65, "2201 UTF-16 units"},
         {{"enqueue", "--video", video, "--caption-file", w.in("bad-utf8.txt")}, 65, "UTF-8"},
@@ -538,4 +539,36 @@ TEST_CASE("queue list loads neither libcurl nor the media libraries; enqueue loa
     CHECK(video.exit_code == 0);
     CHECK(video.err.find("libavformat") != std::string::npos);
     CHECK(video.err.find("libvips") == std::string::npos);
+}
+
+TEST_CASE("a key names a post of one account: another account may use the same key") {
+    World w;
+    auto bob = harness::qr_login(w.home, w.sbx, "bob");
+    REQUIRE_MESSAGE(bob.exit_code == 0, bob.err);
+    auto a = w.ok({"enqueue", "--video", w.in("clip.mp4"), "--key", "launch", "--json"});
+    auto b = w.ok(
+        {"--account", "bob", "enqueue", "--video", w.in("clip.mp4"), "--key", "launch", "--json"});
+    CHECK(b["existing"] == false);
+    CHECK(b["account"] == "bob");
+    CHECK(b["id"] != a["id"]);
+    auto again =
+        w.run({"--account", "bob", "enqueue", "--video", w.in("clip.mp4"), "--key", "launch"});
+    CHECK(again.exit_code == 0);
+    CHECK(again.err.find("already has the key \"launch\"") != std::string::npos);
+    CHECK(w.posts().size() == 2);
+}
+
+TEST_CASE("queue edit checks a direct post against creator_info as enqueue does") {
+    World w;
+    w.sbx.post("config", {{"audited", false}});
+    auto inbox = w.ok({"enqueue", "--video", w.in("clip.mp4"), "--caption", "later", "--json"});
+    auto id = std::to_string(inbox["id"].get<int>());
+    auto refused = w.run({"queue", "edit", id, "--mode", "direct", "--privacy", "public"});
+    CHECK(refused.exit_code == 65);
+    CHECK(refused.err.find("TikTok offers: SELF_ONLY") != std::string::npos);
+    CHECK(w.ok({"queue", "show", id, "--json"})["mode"] == "inbox");
+    auto allowed =
+        w.ok({"queue", "edit", id, "--mode", "direct", "--privacy", "private", "--json"});
+    CHECK(allowed["mode"] == "direct");
+    CHECK(allowed["privacy"] == "SELF_ONLY");
 }

@@ -197,8 +197,8 @@ TEST_CASE("store: an inserted post reads back with its media in order and an eve
     CHECK(r->media[1].media.sha256 == "m1");
     CHECK_FALSE(r->media[0].hosted_url);
 
-    CHECK(f.db->post_id_by_key("key-1") == id);
-    CHECK_FALSE(f.db->post_id_by_key("key-2"));
+    CHECK(f.db->post_id_by_key(f.alice, "key-1") == id);
+    CHECK_FALSE(f.db->post_id_by_key(f.alice, "key-2"));
     auto events = f.db->post_events(id);
     REQUIRE(events.size() == 1);
     CHECK(events[0].kind == "enqueued");
@@ -206,11 +206,14 @@ TEST_CASE("store: an inserted post reads back with its media in order and an eve
     CHECK_FALSE(f.db->post(id + 100));
 }
 
-TEST_CASE("store: a second post with the same key is refused") {
+TEST_CASE("store: a second post of one account with the same key is refused") {
     Fresh f;
     f.add_post(f.alice, "same", 10);
     CHECK_THROWS(f.add_post(f.alice, "same", 20));
-    CHECK(f.db->posts({}).size() == 1);
+    // Keys are the user's per account: another account may use the same one.
+    CHECK_NOTHROW(f.add_post(f.bob, "same", 30));
+    CHECK(f.db->post_id_by_key(f.bob, "same") != f.db->post_id_by_key(f.alice, "same"));
+    CHECK(f.db->posts({}).size() == 2);
 }
 
 TEST_CASE("store: posts are listed by due time, then id") {

@@ -3,6 +3,7 @@
 // sha256 of its bytes, so a script may delete its own files once `enqueue` returns and identical
 // media are kept once.
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -21,12 +22,16 @@ public:
     /// A folder on the same file system for work in progress (normalised files before they are
     /// adopted): renames into place are atomic.
     std::filesystem::path temp_dir() const;
-    /// Moves a finished temporary file into place (a no-op when the content is already there).
-    void adopt(const std::filesystem::path& temp, std::string_view sha256, std::string_view mime);
-    /// Stores an unchanged original: a hard link when it is on the same file system, else a copy
-    /// (written under a temporary name and renamed). Throws Error naming the file on failure.
-    void keep_original(const std::filesystem::path& original, std::string_view sha256,
-                       std::string_view mime);
+    /// Whether the copy of `sha256` is there with `bytes` bytes: a hard-linked copy changes when
+    /// its original is rewritten in place, and then it is no longer the content it is named by.
+    bool intact(std::string_view sha256, std::string_view mime, std::int64_t bytes) const;
+    /// An unchanged original staged in the work folder under a name of its own: a hard link when
+    /// it is on the same file system, else a copy. Throws Error naming the file on failure.
+    std::filesystem::path stage_original(const std::filesystem::path& original) const;
+    /// Moves a staged file into place; when the content is already there, the staged file is
+    /// dropped and false returned. Call inside the transaction that stores the rows pointing at
+    /// it, so that a concurrent release cannot delete it in between.
+    bool place(const std::filesystem::path& staged, std::string_view sha256, std::string_view mime);
     /// Makes what was placed since the last call durable (fsync of the files and their folders),
     /// before a database row points at them.
     void sync();

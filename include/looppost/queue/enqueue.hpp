@@ -63,6 +63,16 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
                               const std::vector<PostInput>& inputs, std::int64_t now,
                               const EnqueueOptions& options, const EnqueueHooks& hooks);
 
+/// What TikTok's current settings for the creator (creator_info) say about a direct post:
+/// privacy among the offered levels, interactions the creator has not turned off, a video no
+/// longer than the creator may post. Error(bad_input) naming what is not allowed.
+/// `video` names the video in the message.
+void check_creator(const Draft& d, const tiktok::CreatorInfo& info,
+                   std::optional<std::int64_t> duration_ms, std::string_view video);
+
+/// A video's cover frame (cover_ms) must lie within it; an unknown length is not checked.
+void check_cover(const Draft& d, std::optional<std::int64_t> duration_ms);
+
 /// Deletes the local copies no post may still need (DESIGN §4); returns how many.
 std::size_t release_media(store::Db& db, media::LocalStore& store);
 

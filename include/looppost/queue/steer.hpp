@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <looppost/media/local_store.hpp>
+#include <looppost/queue/enqueue.hpp>
 #include <looppost/queue/input.hpp>
 #include <looppost/store/db.hpp>
 #include <string>
@@ -14,8 +15,10 @@ namespace looppost::queue {
 store::PostRow post_or_throw(const store::Db& db, std::int64_t id);
 
 /// Applies the options set in `changes` (media and key cannot change) to a post that has not
-/// started publishing; re-checks the whole post as enqueue would. Returns the updated post.
-store::PostRow edit(store::Db& db, std::int64_t id, const PostInput& changes, std::int64_t now);
+/// started publishing; re-checks the whole post as enqueue would (for a direct post whose
+/// settings change, creator_info and the consent through `hooks`). Returns the updated post.
+store::PostRow edit(store::Db& db, std::int64_t id, const PostInput& changes, std::int64_t now,
+                    const EnqueueHooks& hooks = {});
 
 /// Cancels a post that is not being published and releases media no post needs any more.
 store::PostRow cancel(store::Db& db, media::LocalStore& store, std::int64_t id);

@@ -4,6 +4,7 @@
 // (DESIGN §9) is read on the first call that needs a zone, never at start-up.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,11 @@ namespace looppost::schedule {
 /// The IANA zone `name` ("Europe/Berlin"); Error(bad_input) naming it, with a did-you-mean,
 /// when the system's zoneinfo has no such zone. The reference lives for the whole process.
 const date::time_zone& zone(std::string_view name);
+
+/// The zone an account's local times are in: `name` when it is set, else the system's
+/// (system_zone_name). Looked up once per name and process: listings and bulk input ask for
+/// every post.
+const date::time_zone& zone_or_system(const std::optional<std::string>& name);
 
 /// The zone this machine runs in: `TZ` when it names a zone (a leading ':' is allowed), else
 /// the zone of /etc/localtime, else "UTC". Never throws.

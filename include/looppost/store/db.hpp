@@ -159,7 +159,7 @@ struct SlotRow {
 /// A checked original file and what it became.
 struct MediaOrigin {
     MediaRow media;
-    std::string changes; ///< what normalising changed, "; "-separated; empty: stored as given
+    std::string changes; ///< JSON array of what normalising changed; empty: stored as given
 };
 
 struct EventRow {
@@ -249,7 +249,8 @@ public:
     /// Media no post may still need (none of their posts is queued, publishing, deferred,
     /// failed or needs_attention): their local copies may be deleted (DESIGN §4).
     std::vector<MediaRow> media_releasable() const;
-    std::optional<std::int64_t> post_id_by_key(std::string_view key) const;
+    /// The account's post with idempotency key `key`.
+    std::optional<std::int64_t> post_id_by_key(std::int64_t account_id, std::string_view key) const;
     /// Inserts the post and its media rows and records an "enqueued" event; returns the id.
     /// Call inside a transaction.
     std::int64_t post_insert(const NewPost& p);
