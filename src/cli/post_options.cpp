@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fmt/format.h>
 #include <iostream>
 #include <looppost/cli/post_options.hpp>
@@ -9,6 +10,13 @@
 
 namespace looppost::cli {
 namespace {
+
+/// A post option's flag: its name with dashes ("allow_comments" → "allow-comments").
+std::string flag_name(std::string_view option) {
+    std::string n(option);
+    std::replace(n.begin(), n.end(), '_', '-');
+    return n;
+}
 
 constexpr const char* k_music_url =
     "https://www.tiktok.com/legal/page/global/music-usage-confirmation/en";
@@ -137,17 +145,12 @@ std::string read_stdin() {
 }
 
 void finish_post_options(PostFlags& f) {
-    auto take = [&](const char* name, std::optional<bool>& field) {
-        if (f.toggles.at(name)->count() > 0)
-            field = f.toggle_values.at(name);
-    };
-    take("allow-comments", f.post.allow_comments);
-    take("allow-duet", f.post.allow_duet);
-    take("allow-stitch", f.post.allow_stitch);
-    take("auto-music", f.post.auto_music);
-    take("brand-organic", f.post.brand_organic);
-    take("brand-content", f.post.brand_content);
-    take("aigc", f.post.aigc);
+    for (const auto& field : queue::option_fields()) {
+        const auto* flag = std::get_if<queue::OptionField::Flag>(&field.member);
+        std::string name = flag_name(field.name);
+        if (flag && f.toggles.at(name)->count() > 0)
+            f.post.** flag = f.toggle_values.at(name);
+    }
 
     auto& caption = f.post.caption;
     if (f.caption_file && caption)

@@ -15,6 +15,14 @@ struct BadField : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+const OptionField* option(std::string_view name) {
+    for (const auto& f : option_fields()) {
+        if (f.name == name)
+            return &f;
+    }
+    return nullptr;
+}
+
 template <class T> void fill(std::optional<T>& field, const std::optional<T>& fallback) {
     if (!field)
         field = fallback;
@@ -61,45 +69,30 @@ void set_text(PostInput& in, const std::string& name, const std::string& v, cons
             return std::nullopt;
         return v;
     };
-    if (name == "account")
+    if (name == "account") {
         in.account = text();
-    else if (name == "video")
+    } else if (name == "key") {
+        in.key = text();
+    } else if (name == "video") {
         in.video = v.empty() ? std::nullopt : std::optional<fs::path>(resolve(base, v));
-    else if (name == "photo") {
+    } else if (name == "photo") {
         if (!v.empty()) {
             for (const auto& p : util::split(v, '|'))
                 in.photos.push_back(resolve(base, std::string(util::trim(p))));
         }
-    } else if (name == "caption")
-        in.caption = text();
-    else if (name == "title")
-        in.title = text();
-    else if (name == "at")
-        in.at = text();
-    else if (name == "mode")
-        in.mode = text();
-    else if (name == "privacy")
-        in.privacy = text();
-    else if (name == "key")
-        in.key = text();
-    else if (name == "allow_comments")
-        in.allow_comments = parse_bool(name, v);
-    else if (name == "allow_duet")
-        in.allow_duet = parse_bool(name, v);
-    else if (name == "allow_stitch")
-        in.allow_stitch = parse_bool(name, v);
-    else if (name == "auto_music")
-        in.auto_music = parse_bool(name, v);
-    else if (name == "brand_organic")
-        in.brand_organic = parse_bool(name, v);
-    else if (name == "brand_content")
-        in.brand_content = parse_bool(name, v);
-    else if (name == "aigc")
-        in.aigc = parse_bool(name, v);
-    else if (name == "cover_index")
-        in.cover_index = parse_int(name, v);
-    else if (name == "cover_ms")
-        in.cover_ms = parse_int(name, v);
+    } else if (const auto* f = option(name)) {
+        std::visit(
+            [&](auto member) {
+                using T = typename std::remove_reference_t<decltype(in.*member)>::value_type;
+                if constexpr (std::is_same_v<T, bool>)
+                    in.*member = parse_bool(name, v);
+                else if constexpr (std::is_same_v<T, std::int64_t>)
+                    in.*member = parse_int(name, v);
+                else
+                    in.*member = text();
+            },
+            f->member);
+    }
 }
 
 void check_name(const std::string& name) {
@@ -111,12 +104,13 @@ void check_name(const std::string& name) {
 }
 
 bool is_flag(const std::string& name) {
-    return name.rfind("allow_", 0) == 0 || name.rfind("brand_", 0) == 0 || name == "auto_music" ||
-           name == "aigc";
+    const auto* f = option(name);
+    return f && std::holds_alternative<OptionField::Flag>(f->member);
 }
 
 bool is_number(const std::string& name) {
-    return name == "cover_index" || name == "cover_ms";
+    const auto* f = option(name);
+    return f && std::holds_alternative<OptionField::Number>(f->member);
 }
 
 /// What a field takes, in words, for messages.
@@ -163,38 +157,57 @@ void set_json(PostInput& in, const std::string& name, const json& v, const fs::p
 
 } // namespace
 
+const std::vector<OptionField>& option_fields() {
+    static const std::vector<OptionField> fields = {
+        {"caption", &PostInput::caption},
+        {"title", &PostInput::title},
+        {"at", &PostInput::at},
+        {"mode", &PostInput::mode},
+        {"privacy", &PostInput::privacy},
+        {"allow_comments", &PostInput::allow_comments},
+        {"allow_duet", &PostInput::allow_duet},
+        {"allow_stitch", &PostInput::allow_stitch},
+        {"auto_music", &PostInput::auto_music},
+        {"brand_organic", &PostInput::brand_organic},
+        {"brand_content", &PostInput::brand_content},
+        {"aigc", &PostInput::aigc},
+        {"cover_index", &PostInput::cover_index},
+        {"cover_ms", &PostInput::cover_ms},
+    };
+    return fields;
+}
+
+void take_options(PostInput& to, const PostInput& from) {
+    for (const auto& f : option_fields()) {
+        std::visit(
+            [&](auto member) {
+                if (from.*member)
+                    to.*member = from.*member;
+            },
+            f.member);
+    }
+}
+
 PostInput with_defaults(PostInput in, const PostInput& d) {
     fill(in.account, d.account);
     if (!in.video && in.photos.empty()) {
         in.video = d.video;
         in.photos = d.photos;
     }
-    fill(in.caption, d.caption);
-    fill(in.title, d.title);
-    fill(in.at, d.at);
-    fill(in.mode, d.mode);
-    fill(in.privacy, d.privacy);
-    fill(in.allow_comments, d.allow_comments);
-    fill(in.allow_duet, d.allow_duet);
-    fill(in.allow_stitch, d.allow_stitch);
-    fill(in.auto_music, d.auto_music);
-    fill(in.brand_organic, d.brand_organic);
-    fill(in.brand_content, d.brand_content);
-    fill(in.aigc, d.aigc);
-    fill(in.cover_index, d.cover_index);
-    fill(in.cover_ms, d.cover_ms);
+    for (const auto& f : option_fields())
+        std::visit([&](auto member) { fill(in.*member, d.*member); }, f.member);
     // A key names one post: a default key for every line would make them all one post.
     return in;
 }
 
 const std::vector<std::string>& field_names() {
-    static const std::vector<std::string> names = {
-        "account",       "video",         "photo",
-        "caption",       "title",         "at",
-        "mode",          "privacy",       "allow_comments",
-        "allow_duet",    "allow_stitch",  "auto_music",
-        "brand_organic", "brand_content", "aigc",
-        "cover_index",   "cover_ms",      "key"};
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> n = {"account", "video", "photo"};
+        for (const auto& f : option_fields())
+            n.emplace_back(f.name);
+        n.emplace_back("key");
+        return n;
+    }();
     return names;
 }
 

@@ -30,17 +30,13 @@ PostInput as_input(const store::PostRow& p) {
     auto o = nlohmann::json::parse(p.options, nullptr, false);
     if (!o.is_object())
         o = nlohmann::json::object();
-    auto flag = [&](const char* k, std::optional<bool>& f) {
-        if (o.contains(k) && o[k].is_boolean() && o[k].get<bool>())
-            f = true;
-    };
-    flag("allow_comments", in.allow_comments);
-    flag("allow_duet", in.allow_duet);
-    flag("allow_stitch", in.allow_stitch);
-    flag("auto_music", in.auto_music);
-    flag("brand_organic", in.brand_organic);
-    flag("brand_content", in.brand_content);
-    flag("aigc", in.aigc);
+    for (const auto& f : option_fields()) {
+        if (const auto* flag = std::get_if<OptionField::Flag>(&f.member)) {
+            std::string k(f.name);
+            if (o.contains(k) && o[k].is_boolean() && o[k].get<bool>())
+                in.** flag = true;
+        }
+    }
     if (o.contains("cover_index") && p.kind == "photo")
         in.cover_index = o["cover_index"].get<std::int64_t>();
     if (o.contains("cover_ms"))
@@ -68,24 +64,7 @@ store::PostRow edit(store::Db& db, std::int64_t id, const PostInput& c, std::int
                     const EnqueueHooks& hooks) {
     auto p = post_or_throw(db, id);
     PostInput in = as_input(p);
-    auto take = [](auto& field, const auto& given) {
-        if (given)
-            field = given;
-    };
-    take(in.caption, c.caption);
-    take(in.title, c.title);
-    take(in.at, c.at);
-    take(in.mode, c.mode);
-    take(in.privacy, c.privacy);
-    take(in.allow_comments, c.allow_comments);
-    take(in.allow_duet, c.allow_duet);
-    take(in.allow_stitch, c.allow_stitch);
-    take(in.auto_music, c.auto_music);
-    take(in.brand_organic, c.brand_organic);
-    take(in.brand_content, c.brand_content);
-    take(in.aigc, c.aigc);
-    take(in.cover_index, c.cover_index);
-    take(in.cover_ms, c.cover_ms);
+    take_options(in, c);
     auto account = db.account_by_id(p.account_id);
     Draft d = check_post(in, *account);
     std::optional<std::int64_t> duration_ms;
@@ -94,8 +73,11 @@ store::PostRow edit(store::Db& db, std::int64_t id, const PostInput& c, std::int
     check_cover(d, duration_ms);
     // A direct post's settings are checked against creator_info and consented to as at
     // enqueue, whenever the edit touches them.
-    bool settings = c.mode || c.privacy || c.allow_comments || c.allow_duet || c.allow_stitch ||
-                    c.auto_music || c.brand_organic || c.brand_content || c.aigc;
+    bool settings = c.mode || c.privacy;
+    for (const auto& f : option_fields()) {
+        if (const auto* flag = std::get_if<OptionField::Flag>(&f.member))
+            settings = settings || (c.**flag).has_value();
+    }
     if (d.mode == "direct" && settings) {
         std::optional<tiktok::CreatorInfo> info;
         if (hooks.creator_info)

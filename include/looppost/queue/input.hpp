@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace looppost::queue {
@@ -34,6 +35,23 @@ struct PostInput {
     std::optional<std::int64_t> cover_ms;
     std::optional<std::string> key;
 };
+
+/// One post option (media, account and key aside): its name — the JSONL key and CSV column; the
+/// flag is the same with dashes — and the PostInput member that holds it. The one list of them:
+/// reading, defaults, `queue edit` and the flags all walk it.
+struct OptionField {
+    using Text = std::optional<std::string> PostInput::*;
+    using Flag = std::optional<bool> PostInput::*;
+    using Number = std::optional<std::int64_t> PostInput::*;
+    std::string_view name;
+    std::variant<Text, Flag, Number> member;
+};
+
+/// The post options, in DESIGN §2's order.
+const std::vector<OptionField>& option_fields();
+
+/// Copies every option `from` sets into `to` (`queue edit` applying its changes).
+void take_options(PostInput& to, const PostInput& from);
 
 /// Fills what `line` leaves unset from `defaults` (the command line's flags under --from).
 PostInput with_defaults(PostInput line, const PostInput& defaults);
