@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <fmt/format.h>
 #include <looppost/core/errors.hpp>
 #include <looppost/media/image.hpp>
@@ -11,14 +10,10 @@
 #include <looppost/schedule/slots.hpp>
 #include <looppost/schedule/time.hpp>
 #include <looppost/util/digest.hpp>
-#include <looppost/util/fs.hpp>
 #include <looppost/util/strings.hpp>
 #include <map>
-#include <mutex>
 #include <set>
-#include <sys/stat.h>
 #include <thread>
-#include <unistd.h>
 
 namespace looppost::queue {
 namespace fs = std::filesystem;
