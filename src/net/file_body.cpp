@@ -34,8 +34,8 @@ std::size_t FileRange::read(char* buf, std::size_t max) {
     std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, max));
     std::size_t got = 0;
     while (got < want) {
-        ssize_t n = ::pread(m_fd.get(), buf + got, want - got,
-                            static_cast<off_t>(m_first + m_done + got));
+        ssize_t n =
+            ::pread(m_fd.get(), buf + got, want - got, static_cast<off_t>(m_first + m_done + got));
         if (n < 0 && errno == EINTR) {
             continue;
         }

@@ -1,3 +1,5 @@
+#include "envelope.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <looppost/tiktok/api.hpp>
@@ -5,8 +7,6 @@
 #include <looppost/util/url.hpp>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
-
-#include "envelope.hpp"
 
 namespace looppost::tiktok {
 using nlohmann::json;

@@ -1,5 +1,7 @@
 // The Content Posting API (reference §4): video and photo inits, chunk uploads, status, cancel.
 
+#include "envelope.hpp"
+
 #include <charconv>
 #include <fmt/format.h>
 #include <looppost/core/errors.hpp>
@@ -7,8 +9,6 @@
 #include <looppost/tiktok/api.hpp>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
-
-#include "envelope.hpp"
 
 namespace looppost::tiktok {
 using nlohmann::json;
@@ -185,8 +185,8 @@ Result<UploadProgress> Api::upload_chunk(const std::string& upload_url, const st
                                          std::optional<net::RetryPolicy> retry) {
     if (index >= plan.chunk_count ||
         static_cast<std::uint64_t>(bytes.size()) != plan.length(index)) {
-        throw Fatal(fmt::format("chunk {} of {}: a body of {} bytes does not match the plan",
-                                index, plan.chunk_count, bytes.size()));
+        throw Fatal(fmt::format("chunk {} of {}: a body of {} bytes does not match the plan", index,
+                                plan.chunk_count, bytes.size()));
     }
     net::Request req;
     req.method = "PUT";
@@ -231,8 +231,8 @@ Result<std::string> Api::init_photos(const vault::Secret& access_token, const Ph
 Result<PublishStatus> Api::status(const vault::Secret& access_token,
                                   const std::string& publish_id) {
     json body = {{"publish_id", publish_id}};
-    auto data = envelope_data(post_json(access_token, "/v2/post/publish/status/fetch/",
-                                        body.dump(), m_retry, /*at_most_once=*/false));
+    auto data = envelope_data(post_json(access_token, "/v2/post/publish/status/fetch/", body.dump(),
+                                        m_retry, /*at_most_once=*/false));
     if (!data) {
         return util::unexpected(data.error());
     }
@@ -253,7 +253,7 @@ Result<PublishStatus> Api::status(const vault::Secret& access_token,
                 s.post_ids.push_back(std::move(*id));
             } else {
                 core::log::debug("tiktok: status of {} has an unusable post id {}", publish_id,
-                                v.dump());
+                                 v.dump());
             }
         }
     }

@@ -1,3 +1,5 @@
+#include "unit_support.hpp"
+
 #include <deque>
 #include <doctest/doctest.h>
 #include <fstream>
@@ -6,8 +8,6 @@
 #include <looppost/net/file_body.hpp>
 #include <looppost/tiktok/api.hpp>
 #include <nlohmann/json.hpp>
-
-#include "unit_support.hpp"
 
 using namespace looppost;
 using nlohmann::json;
@@ -61,9 +61,9 @@ net::Result answer(long status, std::string body, net::Headers headers = {}) {
 }
 
 net::Result ok(const json& data) {
-    return answer(200, json{{"data", data}, {"error", {{"code", "ok"}, {"message", ""},
-                                                      {"log_id", "L1"}}}}
-                           .dump());
+    return answer(
+        200, json{{"data", data}, {"error", {{"code", "ok"}, {"message", ""}, {"log_id", "L1"}}}}
+                 .dump());
 }
 
 net::Result error(long status, const std::string& code, const std::string& message = "") {
@@ -166,12 +166,11 @@ TEST_CASE("tiktok inbox video init sends source_info only, to the inbox endpoint
     CHECK(req.url == "https://api.test/v2/post/publish/inbox/video/init/");
     CHECK(req.at_most_once);
     CHECK_FALSE(req.retry.has_value());
-    CHECK(json::parse(f.http.seen[0].body) ==
-          json{{"source_info",
-                {{"source", "FILE_UPLOAD"},
-                 {"video_size", 1234},
-                 {"chunk_size", 1234},
-                 {"total_chunk_count", 1}}}});
+    CHECK(json::parse(f.http.seen[0].body) == json{{"source_info",
+                                                    {{"source", "FILE_UPLOAD"},
+                                                     {"video_size", 1234},
+                                                     {"chunk_size", 1234},
+                                                     {"total_chunk_count", 1}}}});
 }
 
 TEST_CASE("tiktok init is never retried: a dropped answer or a 5xx is an unknown outcome") {
@@ -365,17 +364,17 @@ TEST_CASE("tiktok photo init that loses its answer is an unknown outcome, sent o
 
 TEST_CASE("tiktok status keeps 19-digit post ids exactly, from numbers and strings") {
     Fixture f;
-    f.http.script = {answer(200, R"({"data":{"status":"PUBLISH_COMPLETE",)"
-                                 R"("publicaly_available_post_id":[7234567890123456789,)"
-                                 R"(9223372036854775807, 18446744073709551615, "7000000000000000001"],)"
-                                 R"("uploaded_bytes":50000123},)"
-                                 R"("error":{"code":"ok","message":"","log_id":"x"}})")};
+    f.http.script = {answer(200,
+                            R"({"data":{"status":"PUBLISH_COMPLETE",)"
+                            R"("publicaly_available_post_id":[7234567890123456789,)"
+                            R"(9223372036854775807, 18446744073709551615, "7000000000000000001"],)"
+                            R"("uploaded_bytes":50000123},)"
+                            R"("error":{"code":"ok","message":"","log_id":"x"}})")};
     auto s = f.api.status(f.token, "v_pub_file~1");
     REQUIRE(s);
     CHECK(s->status == "PUBLISH_COMPLETE");
     CHECK(s->post_ids == std::vector<std::string>{"7234567890123456789", "9223372036854775807",
-                                                  "18446744073709551615",
-                                                  "7000000000000000001"});
+                                                  "18446744073709551615", "7000000000000000001"});
     CHECK(s->uploaded_bytes == 50000123);
     CHECK_FALSE(s->downloaded_bytes.has_value());
     const auto& req = f.http.seen[0].request;

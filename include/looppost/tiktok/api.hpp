@@ -145,8 +145,7 @@ public:
 
     /// POST /v2/post/publish/status/fetch/: a query, retried per the policy (30/min per token).
     /// A FAILED post is a success here: read PublishStatus::status.
-    Result<PublishStatus> status(const vault::Secret& access_token,
-                                 const std::string& publish_id);
+    Result<PublishStatus> status(const vault::Secret& access_token, const std::string& publish_id);
 
     /// POST /v2/post/publish/cancel/: best effort, only while a pull is still downloading.
     /// Retried only when TikTok provably did not see it (refused connection, 429).

@@ -11,7 +11,7 @@ namespace looppost::tiktok {
 
 /// A direct video post's `post_info` (reference §4.3). Inbox videos carry none (§4.4).
 struct PostInfo {
-    std::string title; ///< the caption, ≤ 2200 UTF-16 code units; omitted when empty
+    std::string title;         ///< the caption, ≤ 2200 UTF-16 code units; omitted when empty
     std::string privacy_level; ///< one of creator_info's privacy_level_options
     bool disable_comment = false;
     bool disable_duet = false;
@@ -53,9 +53,9 @@ struct PhotoPost {
 
 /// status/fetch's answer (reference §4.8). TikTok says error.code "ok" even for FAILED.
 struct PublishStatus {
-    std::string status; ///< PROCESSING_UPLOAD, PROCESSING_DOWNLOAD, SEND_TO_USER_INBOX,
-                        ///< PUBLISH_COMPLETE, FAILED (or an undocumented value, kept as is)
-    std::string fail_reason;           ///< with FAILED: see classify_fail_reason()
+    std::string status;      ///< PROCESSING_UPLOAD, PROCESSING_DOWNLOAD, SEND_TO_USER_INBOX,
+                             ///< PUBLISH_COMPLETE, FAILED (or an undocumented value, kept as is)
+    std::string fail_reason; ///< with FAILED: see classify_fail_reason()
     std::vector<std::string> post_ids; ///< publicaly_available_post_id, digits exactly as sent
     std::optional<std::int64_t> uploaded_bytes;
     std::optional<std::int64_t> downloaded_bytes;
