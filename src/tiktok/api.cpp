@@ -1,3 +1,5 @@
+#include "envelope.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <looppost/tiktok/api.hpp>
@@ -40,7 +42,7 @@ std::string Failure::describe() const {
     return text;
 }
 
-namespace {
+namespace detail {
 
 Failure transport(const net::NetError& e) {
     Failure f;
@@ -144,6 +146,12 @@ Result<json> envelope_data(const net::Result& r) {
     json data = (*j)["data"];
     return data.is_object() ? data : json::object();
 }
+
+} // namespace detail
+
+using namespace detail;
+
+namespace {
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <looppost/core/clock.hpp>
+#include <looppost/media/chunk_plan.hpp>
 #include <looppost/net/http.hpp>
+#include <looppost/tiktok/posting.hpp>
 #include <looppost/util/expected.hpp>
 #include <looppost/vault/secret.hpp>
 #include <optional>
@@ -27,6 +29,9 @@ struct Failure {
     std::string message;
     std::string log_id;
     net::NetErrorKind net_kind = net::NetErrorKind::other;
+    /// An upload PUT refused with 416: the bytes TikTok holds (from its Content-Range), so the
+    /// caller can resume from there. Unset when TikTok did not say.
+    std::optional<std::uint64_t> received;
 
     /// True when the request may have taken effect although no usable answer arrived: a
     /// dropped or timed-out connection, a 5xx, or a 2xx whose body could not be used.
@@ -114,6 +119,38 @@ public:
     /// answers "cannot post now" with HTTP 200 and an error code: that is a Failure of kind api.
     Result<CreatorInfo> creator_info(const vault::Secret& access_token);
 
+    // Content Posting (reference §4; src/tiktok/posting.cpp). Inits are never retried and go
+    // out at most once: a replayed init may create a second post (DESIGN I3), so a lost answer
+    // is a Failure whose outcome_unknown() is true, and the caller asks status/fetch or stops.
+
+    /// POST /v2/post/publish/video/init/ with `info` (direct), or
+    /// /v2/post/publish/inbox/video/init/ when `info` is null (inbox: source_info only), for a
+    /// FILE_UPLOAD of `plan`'s size, chunk size and count.
+    Result<VideoInit> init_video(const vault::Secret& access_token, const PostInfo* info,
+                                 const media::ChunkPlan& plan);
+
+    /// PUT chunk `index` of `plan` to `upload_url` (no Authorization: the URL carries a token).
+    /// `bytes` must hold exactly plan.length(index) bytes; it is streamed, and rewound before a
+    /// retry. 206 and 201 (and 200) give the progress; 416 is a Failure with `received` set;
+    /// 403 (URL expired), 404, other 4xx and 5xx are Failures with an upload_code. The same
+    /// range may be sent again, so `retry` (when given) repeats it on 429, 5xx and lost
+    /// connections.
+    Result<UploadProgress> upload_chunk(const std::string& upload_url, const std::string& mime,
+                                        const media::ChunkPlan& plan, std::uint64_t index,
+                                        net::BodySource& bytes,
+                                        std::optional<net::RetryPolicy> retry = std::nullopt);
+
+    /// POST /v2/post/publish/content/init/ (media_type PHOTO, PULL_FROM_URL); the publish_id.
+    Result<std::string> init_photos(const vault::Secret& access_token, const PhotoPost& post);
+
+    /// POST /v2/post/publish/status/fetch/: a query, retried per the policy (30/min per token).
+    /// A FAILED post is a success here: read PublishStatus::status.
+    Result<PublishStatus> status(const vault::Secret& access_token, const std::string& publish_id);
+
+    /// POST /v2/post/publish/cancel/: best effort, only while a pull is still downloading.
+    /// Retried only when TikTok provably did not see it (refused connection, 429).
+    Result<bool> cancel(const vault::Secret& access_token, const std::string& publish_id);
+
     const std::string& base() const { return m_base; }
 
 private:
@@ -121,6 +158,10 @@ private:
                           const std::vector<std::pair<std::string, std::string>>& fields,
                           std::optional<net::RetryPolicy> retry, bool at_most_once = false,
                           std::chrono::seconds timeout = std::chrono::seconds(0));
+    /// POST a JSON body with the Bearer token (wiped from the header afterwards).
+    net::Result post_json(const vault::Secret& access_token, const std::string& path,
+                          std::string body, std::optional<net::RetryPolicy> retry,
+                          bool at_most_once);
 
     net::HttpClient& m_http;
     core::Clock& m_clock;
