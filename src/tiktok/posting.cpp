@@ -16,7 +16,7 @@ using namespace detail;
 
 namespace {
 
-json source_info(const media::ChunkPlan& plan) {
+json source_info(const ChunkPlan& plan) {
     return {{"source", "FILE_UPLOAD"},
             {"video_size", plan.video_size},
             {"chunk_size", plan.chunk_size},
@@ -157,7 +157,7 @@ net::Result Api::post_json(const vault::Secret& access_token, const std::string&
 }
 
 Result<VideoInit> Api::init_video(const vault::Secret& access_token, const PostInfo* info,
-                                  const media::ChunkPlan& plan) {
+                                  const ChunkPlan& plan) {
     json body = {{"source_info", source_info(plan)}};
     if (info != nullptr) {
         body["post_info"] = post_info(*info);
@@ -180,7 +180,7 @@ Result<VideoInit> Api::init_video(const vault::Secret& access_token, const PostI
 }
 
 Result<UploadProgress> Api::upload_chunk(const std::string& upload_url, const std::string& mime,
-                                         const media::ChunkPlan& plan, std::uint64_t index,
+                                         const ChunkPlan& plan, std::uint64_t index,
                                          net::BodySource& bytes,
                                          std::optional<net::RetryPolicy> retry) {
     if (index >= plan.chunk_count ||
@@ -193,7 +193,7 @@ Result<UploadProgress> Api::upload_chunk(const std::string& upload_url, const st
     req.url = upload_url;
     req.headers = {{"Content-Type", mime},
                    {"Content-Length", std::to_string(plan.length(index))},
-                   {"Content-Range", media::content_range(plan, index)}};
+                   {"Content-Range", content_range(plan, index)}};
     req.body_source = &bytes;
     req.retry = retry; // the same range again is harmless: TikTok answers 416 if it has it
     auto r = net::perform(m_http, req, m_clock, m_random);

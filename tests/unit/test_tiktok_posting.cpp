@@ -126,7 +126,7 @@ TEST_CASE("tiktok direct video init sends post_info and FILE_UPLOAD source_info,
     f.http.script = {ok({{"publish_id", "v_pub_file~v2-1.1"},
                          {"upload_url", "https://up.test/video/?upload_id=1&upload_token=T"}})};
     auto info = sample_info();
-    auto plan = media::plan_chunks(64'000'001);
+    auto plan = tiktok::plan_chunks(64'000'001);
     auto r = f.api.init_video(f.token, &info, plan);
     REQUIRE(r);
     CHECK(r->publish_id == "v_pub_file~v2-1.1");
@@ -160,7 +160,7 @@ TEST_CASE("tiktok direct video init sends post_info and FILE_UPLOAD source_info,
 TEST_CASE("tiktok inbox video init sends source_info only, to the inbox endpoint") {
     Fixture f;
     f.http.script = {ok({{"publish_id", "v_inbox_file~1"}, {"upload_url", "https://up.test/"}})};
-    auto r = f.api.init_video(f.token, nullptr, media::plan_chunks(1234));
+    auto r = f.api.init_video(f.token, nullptr, tiktok::plan_chunks(1234));
     REQUIRE(r);
     const auto& req = f.http.seen[0].request;
     CHECK(req.url == "https://api.test/v2/post/publish/inbox/video/init/");
@@ -176,20 +176,20 @@ TEST_CASE("tiktok inbox video init sends source_info only, to the inbox endpoint
 TEST_CASE("tiktok init is never retried: a dropped answer or a 5xx is an unknown outcome") {
     Fixture f;
     f.http.script = {dropped()};
-    auto r = f.api.init_video(f.token, nullptr, media::plan_chunks(10));
+    auto r = f.api.init_video(f.token, nullptr, tiktok::plan_chunks(10));
     REQUIRE_FALSE(r);
     CHECK(r.error().outcome_unknown());
     CHECK(f.http.seen.size() == 1);
 
     f.http.script = {error(500, "internal_error")};
-    auto r2 = f.api.init_video(f.token, nullptr, media::plan_chunks(10));
+    auto r2 = f.api.init_video(f.token, nullptr, tiktok::plan_chunks(10));
     REQUIRE_FALSE(r2);
     CHECK(r2.error().outcome_unknown());
     CHECK(f.http.seen.size() == 2);
 
     // "ok" without a publish_id: TikTok acted, we cannot tell on what.
     f.http.script = {ok({{"upload_url", "https://up.test/"}})};
-    auto r3 = f.api.init_video(f.token, nullptr, media::plan_chunks(10));
+    auto r3 = f.api.init_video(f.token, nullptr, tiktok::plan_chunks(10));
     REQUIRE_FALSE(r3);
     CHECK(r3.error().outcome_unknown());
 }
@@ -199,7 +199,7 @@ TEST_CASE("tiktok init refusals keep TikTok's code, message and log id") {
     f.http.script = {
         error(403, "unaudited_client_can_only_post_to_private_accounts", "Please review")};
     auto info = sample_info();
-    auto r = f.api.init_video(f.token, &info, media::plan_chunks(10));
+    auto r = f.api.init_video(f.token, &info, tiktok::plan_chunks(10));
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == tiktok::Failure::Kind::api);
     CHECK(r.error().code == "unaudited_client_can_only_post_to_private_accounts");
@@ -210,7 +210,7 @@ TEST_CASE("tiktok init refusals keep TikTok's code, message and log id") {
 
 TEST_CASE("tiktok chunk PUTs carry Content-Range per chunk and no Authorization") {
     Fixture f;
-    media::ChunkPlan plan{25, 10, 2}; // 10 bytes, then 15
+    tiktok::ChunkPlan plan{25, 10, 2}; // 10 bytes, then 15
     std::string video = "0123456789abcdefghijklmno";
     f.http.script = {answer(206, "", {{"Content-Range", "bytes 0-9/25"}}),
                      answer(201, "", {{"Content-Range", "bytes 0-24/25"}})};
@@ -243,7 +243,7 @@ TEST_CASE("tiktok chunk PUTs carry Content-Range per chunk and no Authorization"
 
 TEST_CASE("tiktok chunk refused with 416 carries the server's progress to resume from") {
     Fixture f;
-    media::ChunkPlan plan{25, 10, 2};
+    tiktok::ChunkPlan plan{25, 10, 2};
     f.http.script = {answer(416, "", {{"Content-Range", "bytes 0-9/25"}})};
     StringBody body(std::string(10, 'x'));
     auto r = f.api.upload_chunk("https://up.test/", "video/mp4", plan, 0, body);
@@ -256,7 +256,7 @@ TEST_CASE("tiktok chunk refused with 416 carries the server's progress to resume
 
 TEST_CASE("tiktok chunk 403, 404 and 5xx failures are named; a retry policy resends the chunk") {
     Fixture f;
-    media::ChunkPlan plan{25, 25, 1};
+    tiktok::ChunkPlan plan{25, 25, 1};
     StringBody body(std::string(25, 'y'));
     f.http.script = {answer(403, "")};
     auto expired = f.api.upload_chunk("https://up.test/", "video/mp4", plan, 0, body);
@@ -291,7 +291,7 @@ TEST_CASE("tiktok chunk 403, 404 and 5xx failures are named; a retry policy rese
 
 TEST_CASE("tiktok chunk body that does not match the plan is refused before sending") {
     Fixture f;
-    media::ChunkPlan plan{25, 10, 2};
+    tiktok::ChunkPlan plan{25, 10, 2};
     StringBody wrong(std::string(9, 'z'));
     CHECK_THROWS_AS(f.api.upload_chunk("https://up.test/", "video/mp4", plan, 0, wrong), Fatal);
     CHECK(f.http.seen.empty());

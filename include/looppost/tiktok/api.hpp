@@ -5,8 +5,8 @@
 
 #include <cstdint>
 #include <looppost/core/clock.hpp>
-#include <looppost/media/chunk_plan.hpp>
 #include <looppost/net/http.hpp>
+#include <looppost/tiktok/chunk_plan.hpp>
 #include <looppost/tiktok/posting.hpp>
 #include <looppost/util/expected.hpp>
 #include <looppost/vault/secret.hpp>
@@ -127,7 +127,7 @@ public:
     /// /v2/post/publish/inbox/video/init/ when `info` is null (inbox: source_info only), for a
     /// FILE_UPLOAD of `plan`'s size, chunk size and count.
     Result<VideoInit> init_video(const vault::Secret& access_token, const PostInfo* info,
-                                 const media::ChunkPlan& plan);
+                                 const ChunkPlan& plan);
 
     /// PUT chunk `index` of `plan` to `upload_url` (no Authorization: the URL carries a token).
     /// `bytes` must hold exactly plan.length(index) bytes; it is streamed, and rewound before a
@@ -136,7 +136,7 @@ public:
     /// range may be sent again, so `retry` (when given) repeats it on 429, 5xx and lost
     /// connections.
     Result<UploadProgress> upload_chunk(const std::string& upload_url, const std::string& mime,
-                                        const media::ChunkPlan& plan, std::uint64_t index,
+                                        const ChunkPlan& plan, std::uint64_t index,
                                         net::BodySource& bytes,
                                         std::optional<net::RetryPolicy> retry = std::nullopt);
 

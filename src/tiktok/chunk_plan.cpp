@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 #include <looppost/core/errors.hpp>
-#include <looppost/media/chunk_plan.hpp>
+#include <looppost/tiktok/chunk_plan.hpp>
 
-namespace looppost::media {
+namespace looppost::tiktok {
 
 std::uint64_t ChunkPlan::first(std::uint64_t i) const {
     return i * chunk_size;
@@ -38,4 +38,4 @@ std::string content_range(const ChunkPlan& plan, std::uint64_t i) {
     return fmt::format("bytes {}-{}/{}", first, first + plan.length(i) - 1, plan.video_size);
 }
 
-} // namespace looppost::media
+} // namespace looppost::tiktok

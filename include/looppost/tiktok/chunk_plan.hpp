@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace looppost::media {
+namespace looppost::tiktok {
 
 /// TikTok's chunk rules, in decimal bytes: "MB" is read as 1,000,000 (the reference's safest
 /// choice, since whether TikTok means MB or MiB is unconfirmed).
@@ -39,4 +39,4 @@ ChunkPlan plan_chunks(std::uint64_t video_size);
 /// The Content-Range header value of chunk `i`: "bytes FIRST-LAST/TOTAL", inclusive, 0-based.
 std::string content_range(const ChunkPlan& plan, std::uint64_t i);
 
-} // namespace looppost::media
+} // namespace looppost::tiktok
