@@ -89,6 +89,14 @@ public:
         if (r && r->status == 404) {
             return false;
         }
+        if (r && r->status == 403) {
+            // S3 answers 403 rather than 404 for a missing object when the key may not list.
+            throw Error(Exit::unavailable,
+                        fmt::format("media host: check of \"{}\" in bucket \"{}\" answered HTTP "
+                                    "403: the access key may not read the object, or (for a "
+                                    "missing object) may not list the bucket (s3:ListBucket)",
+                                    key, m_config.bucket));
+        }
         throw failure("check", key, r);
     }
 
