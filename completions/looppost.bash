@@ -68,7 +68,8 @@ _looppost()
                 --name | --port | --redirect-uri | --timeout | --time-zone | --mode | --rename | \
                 --video | --photo | --from | --format | --caption | --caption-file | --title | \
                 --at | --privacy | --cover-index | --cover-ms | --key | --state | --due-before | \
-                --limit)
+                --limit | --endpoint | --bucket | --region | --access-key-id | --public-base-url | \
+                --prefix | --path)
                 ((i++))
                 [[ ${words[i]-} == = ]] && ((i++))
                 [[ $w == --home && i -lt cword ]] && home=${words[i]}
@@ -87,6 +88,14 @@ _looppost()
             ;;
         --client-secret-file)
             COMPREPLY=($(compgen -f -- "$cur"))
+            return
+            ;;
+        --path)
+            compopt -o dirnames 2>/dev/null
+            COMPREPLY=($(compgen -d -- "$cur"))
+            return
+            ;;
+        --endpoint | --bucket | --region | --access-key-id | --public-base-url | --prefix)
             return
             ;;
         --video | --photo | --from | --caption-file)
@@ -163,7 +172,7 @@ _looppost()
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$flags" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "account app auth config doctor enqueue queue slots" -- "$cur"))
+                COMPREPLY=($(compgen -W "account app auth config doctor enqueue media queue slots" -- "$cur"))
             fi
             return
             ;;
@@ -238,6 +247,27 @@ _looppost()
             esac
             ;;
         doctor) ;;
+        media)
+            case "${cmd[1]-}" in
+                "")
+                    [[ $cur == -* ]] || { COMPREPLY=($(compgen -W "set show test" -- "$cur")); return; }
+                    ;;
+                set)
+                    case "${cmd[2]-}" in
+                        "")
+                            [[ $cur == -* ]] || { COMPREPLY=($(compgen -W "s3 dir" -- "$cur")); return; }
+                            ;;
+                        s3)
+                            flags+=" --endpoint --bucket --region --access-key-id --public-base-url --prefix --path-style --secret-access-key-stdin"
+                            ;;
+                        dir)
+                            flags+=" --path --public-base-url --prefix"
+                            ;;
+                    esac
+                    ;;
+                show | test) ;;
+            esac
+            ;;
         enqueue)
             flags+=" --video --photo --from --format $_looppost_post_flags"
             flags+=" --next-slot --key --no-fix --dry-run --yes"

@@ -2,8 +2,9 @@
 # A unit test (tests/unit/test_cli_docs.cpp) checks that every command and long
 # flag of the CLI11 tree is listed here.
 
-set -l commands account app auth config doctor enqueue queue slots
+set -l commands account app auth config doctor enqueue media queue slots
 set -l app_commands set show
+set -l media_commands set show test
 set -l auth_commands login list status refresh logout
 set -l account_commands set pause resume
 set -l config_commands get set unset list
@@ -92,9 +93,26 @@ complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a app -d 'y
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a auth -d 'connect TikTok accounts and keep their tokens fresh'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a config -d "read and change looppost's settings"
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a doctor -d "check the home, database, key, app credentials, accounts, the API's reachability and the clock"
+complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a media -d 'the media host photos are pulled from: set, show, test'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a enqueue -d 'check a video or photos (fixing photos where safe) and queue the post'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a queue -d 'inspect and steer the queue (default: list)'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a slots -d 'weekly posting times per account, for enqueue --next-slot'
+
+# media set s3|dir | show | test
+complete -c looppost -n "__fish_seen_subcommand_from media; and not __fish_seen_subcommand_from $media_commands" -a set -d 'store the media host (s3 or dir)'
+complete -c looppost -n "__fish_seen_subcommand_from media; and not __fish_seen_subcommand_from $media_commands" -a show -d 'show the media host (never the secret)'
+complete -c looppost -n "__fish_seen_subcommand_from media; and not __fish_seen_subcommand_from $media_commands" -a test -d 'upload a probe photo, fetch it through the public URL, delete it'
+complete -c looppost -n '__fish_seen_subcommand_from media; and __fish_seen_subcommand_from set; and not __fish_seen_subcommand_from s3 dir' -a s3 -d 'an S3-compatible bucket'
+complete -c looppost -n '__fish_seen_subcommand_from media; and __fish_seen_subcommand_from set; and not __fish_seen_subcommand_from s3 dir' -a dir -d 'a folder your web server publishes'
+complete -c looppost -n '__fish_seen_subcommand_from media; and __fish_seen_subcommand_from s3' -l endpoint -x -d 'the S3 API endpoint'
+complete -c looppost -n '__fish_seen_subcommand_from media; and __fish_seen_subcommand_from s3' -l bucket -x -d 'the bucket'
+complete -c looppost -n '__fish_seen_subcommand_from media; and __fish_seen_subcommand_from s3' -l region -x -d "the bucket's region"
+complete -c looppost -n '__fish_seen_subcommand_from media; and __fish_seen_subcommand_from s3' -l access-key-id -x -d 'the access key id'
+complete -c looppost -n '__fish_seen_subcommand_from media; and __fish_seen_subcommand_from s3' -l path-style -d 'address the bucket as endpoint/bucket'
+complete -c looppost -n '__fish_seen_subcommand_from media; and __fish_seen_subcommand_from s3' -l secret-access-key-stdin -d 'read the secret access key from stdin'
+complete -c looppost -n '__fish_seen_subcommand_from media; and __fish_seen_subcommand_from dir' -l path -x -a '(__fish_complete_directories)' -d 'the folder photos are written to'
+complete -c looppost -n '__fish_seen_subcommand_from media; and __fish_seen_subcommand_from s3 dir' -l public-base-url -x -d 'the URL that publishes the photos'
+complete -c looppost -n '__fish_seen_subcommand_from media; and __fish_seen_subcommand_from s3 dir' -l prefix -x -d 'put photos under this prefix'
 
 # app set | show
 complete -c looppost -n "__fish_seen_subcommand_from app; and not __fish_seen_subcommand_from $app_commands" -a set -d "store the app's client key and secret and its approved scopes"

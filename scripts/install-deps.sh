@@ -22,12 +22,31 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
   exit 1
 fi
 
+# The S3 integration test's server: s3rver and AWS's signing library, from npm (tests/s3). Node
+# and npm are not Debian packages here (the machines have node 20 from elsewhere); without them
+# the S3 test fails and says so.
+install_s3_test_deps() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/s3"
+  [ -d "$dir/node_modules" ] && return 0
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "install-deps: node and npm not found: the S3 media host test will fail until they are" \
+      "installed (then run this again)" >&2
+    return 0
+  fi
+  echo "install-deps: npm ci in tests/s3" >&2
+  (cd "$dir" && npm ci --no-audit --no-fund >&2)
+}
+
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [ "$status" = "install ok installed" ] || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  install_s3_test_deps
+  exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: missing Debian packages; run:" >&2
@@ -39,3 +58,4 @@ echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >&2
 apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+install_s3_test_deps

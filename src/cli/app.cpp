@@ -35,6 +35,7 @@ std::unique_ptr<CLI::App> make_app(core::GlobalOptions& g, Action& action) {
     add_config_command(*app, action);
     add_doctor_command(*app, action);
     add_enqueue_command(*app, action);
+    add_media_command(*app, action);
     add_queue_command(*app, action);
     add_slots_command(*app, action);
     return app;

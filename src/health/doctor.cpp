@@ -4,6 +4,7 @@
 #include <functional>
 #include <looppost/core/log.hpp>
 #include <looppost/health/doctor.hpp>
+#include <looppost/media/host.hpp>
 #include <looppost/net/curl_client.hpp>
 #include <looppost/net/http.hpp>
 #include <looppost/oauth/app.hpp>
@@ -176,6 +177,30 @@ Report run_doctor(core::Context& ctx) {
         }));
     } else {
         r.checks.push_back(skipped("accounts", "the database"));
+    }
+
+    if (db && vlt) {
+        r.checks.push_back(run_check("media", [&]() -> std::string {
+            auto host = media::describe_host(*db);
+            if (!host) {
+                return "no media host: videos need none, photos do (looppost media set dir|s3)";
+            }
+            // Opening it proves the sealed secret still opens; no network here (media test).
+            struct NoHttp final : net::HttpClient {
+                net::Result send(const net::Request&) override {
+                    throw Fatal("doctor: the media check makes no request");
+                }
+            } no_http;
+            media::open_host(*db, *vlt, ctx.env(), {no_http, ctx.clock(), ctx.random()});
+            std::string where =
+                host->kind == "dir"
+                    ? fmt::format("folder \"{}\"", host->path.string())
+                    : fmt::format("bucket \"{}\" at {}", host->bucket, host->endpoint);
+            return fmt::format("{} host, {}, public base URL {} (looppost media test tries it)",
+                               host->kind, where, host->public_base_url);
+        }));
+    } else {
+        r.checks.push_back(skipped("media", "the database and the key"));
     }
 
     std::optional<net::Response> probe;

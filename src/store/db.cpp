@@ -237,6 +237,60 @@ void Db::app_put(const AppRow& app) {
     q.exec();
 }
 
+std::optional<MediaHostRow> Db::media_host_get() const {
+    SQLite::Statement q(*m_db, "SELECT kind, public_base_url, path, endpoint, bucket, region, "
+                               "access_key_id, secret_key, prefix, path_style, updated_at "
+                               "FROM media_host WHERE id = 1");
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    MediaHostRow h;
+    h.kind = q.getColumn(0).getString();
+    h.public_base_url = q.getColumn(1).getString();
+    h.path = q.getColumn(2).getString();
+    h.endpoint = q.getColumn(3).getString();
+    h.bucket = q.getColumn(4).getString();
+    h.region = q.getColumn(5).getString();
+    h.access_key_id = q.getColumn(6).getString();
+    if (!q.getColumn(7).isNull()) {
+        h.secret_key_sealed = detail::blob(q.getColumn(7));
+    }
+    h.prefix = q.getColumn(8).getString();
+    h.path_style = q.getColumn(9).getInt() != 0;
+    h.updated_at = q.getColumn(10).getInt64();
+    return h;
+}
+
+void Db::media_host_put(const MediaHostRow& h) {
+    SQLite::Statement q(*m_db,
+                        "INSERT OR REPLACE INTO media_host (id, kind, public_base_url, path, "
+                        "endpoint, bucket, region, access_key_id, secret_key, prefix, path_style, "
+                        "updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto text_or_null = [&](int i, const std::string& v) {
+        if (v.empty()) {
+            q.bind(i);
+        } else {
+            q.bind(i, v);
+        }
+    };
+    q.bind(1, h.kind);
+    q.bind(2, h.public_base_url);
+    text_or_null(3, h.path);
+    text_or_null(4, h.endpoint);
+    text_or_null(5, h.bucket);
+    text_or_null(6, h.region);
+    text_or_null(7, h.access_key_id);
+    if (h.secret_key_sealed.empty()) {
+        q.bind(8);
+    } else {
+        q.bind(8, h.secret_key_sealed.data(), static_cast<int>(h.secret_key_sealed.size()));
+    }
+    q.bind(9, h.prefix);
+    q.bind(10, h.path_style ? 1 : 0);
+    q.bind(11, h.updated_at != 0 ? h.updated_at : unix_now());
+    q.exec();
+}
+
 void Db::event_add(std::string_view kind, std::string_view detail,
                    std::optional<std::int64_t> account_id, std::optional<std::int64_t> post_id) {
     auto& q = cached("INSERT INTO events (at, account_id, post_id, kind, detail) "

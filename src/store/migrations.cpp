@@ -152,6 +152,23 @@ CREATE TABLE slots (
 
 CREATE INDEX events_by_post ON events (post_id, id) WHERE post_id IS NOT NULL;
 )sql"},
+        {6, "the media host", R"sql(
+-- Where photos are hosted for TikTok to pull (DESIGN §1.3): one row, kind s3 or dir.
+CREATE TABLE media_host (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    kind            TEXT NOT NULL CHECK (kind IN ('s3', 'dir')),
+    public_base_url TEXT NOT NULL,
+    path            TEXT,              -- dir: the folder the web server publishes
+    endpoint        TEXT,              -- s3
+    bucket          TEXT,
+    region          TEXT,
+    access_key_id   TEXT,
+    secret_key      BLOB,              -- sealed, associated data "media_host/1/secret_key"
+    prefix          TEXT NOT NULL DEFAULT '',
+    path_style      INTEGER NOT NULL DEFAULT 0,
+    updated_at      INTEGER NOT NULL
+) STRICT;
+)sql"},
     };
     return all;
 }

@@ -443,6 +443,7 @@ Env Home::env() const {
           {"NO_COLOR", "1"},
           {"LOOPPOST_CLIENT_KEY", k_unset},
           {"LOOPPOST_CLIENT_SECRET", k_unset},
+          {"LOOPPOST_S3_SECRET_ACCESS_KEY", k_unset},
           {"LOOPPOST_PASSPHRASE_FILE", k_unset},
           {"LOOPPOST_KEY_MODE", k_unset},
           {"LOOPPOST_API_BASE", k_unset},

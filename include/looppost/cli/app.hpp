@@ -21,6 +21,7 @@ void add_auth_command(CLI::App& app, Action& action);
 void add_config_command(CLI::App& app, Action& action);
 void add_doctor_command(CLI::App& app, Action& action);
 void add_enqueue_command(CLI::App& app, Action& action);
+void add_media_command(CLI::App& app, Action& action);
 void add_queue_command(CLI::App& app, Action& action);
 void add_slots_command(CLI::App& app, Action& action);
 

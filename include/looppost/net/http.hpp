@@ -47,6 +47,15 @@ public:
     virtual void rewind() = 0;
 };
 
+/// AWS Signature V4 (S3 and its look-alikes): libcurl signs the request (CURLOPT_AWS_SIGV4).
+/// The signed payload hash is the request's `x-amz-content-sha256` header, which the caller
+/// sets (DESIGN §9). Never logged.
+struct AwsSigV4 {
+    std::string provider; ///< "aws:amz:REGION:s3"
+    std::string access_key_id;
+    std::string_view secret; ///< not owned: the caller's vault::Secret outlives the request
+};
+
 struct Request {
     std::string method = "GET";
     std::string url;
@@ -60,6 +69,7 @@ struct Request {
     /// connection turns out dead, and a server that took effect and then dropped the
     /// connection would see it twice.
     bool at_most_once = false;
+    std::optional<AwsSigV4> aws_sigv4; ///< sign with these credentials when set
 };
 
 struct Response {

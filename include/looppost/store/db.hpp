@@ -32,6 +32,21 @@ struct AppRow {
     std::int64_t updated_at = 0; ///< unix seconds
 };
 
+/// The media host (DESIGN §1.3, `media set`). The S3 secret stays sealed here.
+struct MediaHostRow {
+    std::string kind; ///< s3 | dir
+    std::string public_base_url;
+    std::string path; ///< dir
+    std::string endpoint;
+    std::string bucket;
+    std::string region;
+    std::string access_key_id;
+    Blob secret_key_sealed; ///< s3; empty for dir
+    std::string prefix;
+    bool path_style = false;
+    std::int64_t updated_at = 0; ///< unix seconds
+};
+
 /// A connected TikTok account. Tokens stay sealed here (associated data names the row).
 struct AccountRow {
     std::int64_t id = 0;
@@ -205,6 +220,10 @@ public:
     // app
     std::optional<AppRow> app_get() const;
     void app_put(const AppRow& app);
+
+    std::optional<MediaHostRow> media_host_get() const;
+    /// Replaces the one media host row.
+    void media_host_put(const MediaHostRow& host);
 
     // accounts (src/store/accounts.cpp)
     std::vector<AccountRow> accounts() const;
