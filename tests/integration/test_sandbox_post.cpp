@@ -769,3 +769,55 @@ TEST_CASE("the sandbox fails the next post on request with the given fail_reason
     REQUIRE(put(sbx, always.body["data"]["upload_url"], 0, 1000, video_bytes(1000)).status == 201);
     CHECK(status_of(sbx, token, always.body["data"]["publish_id"])["fail_reason"] == "internal");
 }
+
+TEST_CASE("the sandbox pulls a PULL_FROM_URL video from a verified prefix") {
+    Photos photos;
+    const std::string dir = photos.dir.path().string();
+    REQUIRE(harness::run_program("/bin/sh", {"-c", fmt::format("ffmpeg -loglevel error -y -f lavfi "
+                                                               "-i testsrc=size=320x240:rate=25 "
+                                                               "-t 1 '{}/v.mp4'",
+                                                               dir)})
+                .exit_code == 0);
+    harness::Sandbox sbx({"--serve-dir", dir});
+    const std::string token = token_for(sbx, "alice", k_all_scopes);
+    const std::string media = sbx.base_url() + "/media/";
+    const json pull = {{"source", "PULL_FROM_URL"}, {"video_url", media + "v.mp4"}};
+
+    const Answer direct = call(sbx, k_video_init, token, direct_video("SELF_ONLY", pull));
+    REQUIRE(direct.status == 200);
+    const std::string id = direct.body["data"]["publish_id"];
+    CHECK(id.rfind("v_pub_url~", 0) == 0);
+    CHECK(!direct.body["data"].contains("upload_url"));
+    const json done = status_of(sbx, token, id);
+    CHECK(done["status"] == "PUBLISH_COMPLETE");
+    CHECK(post_in_ledger(sbx, id)["sha256"] == sha256(file_bytes(photos.dir.path() / "v.mp4")));
+
+    const Answer inbox = call(sbx, k_inbox_init, token,
+                              {{"source_info", {{"source", "PULL_FROM_URL"},
+                                                {"video_url", media + "good.jpg"}}}});
+    REQUIRE(inbox.status == 200);
+    CHECK(inbox.body["data"]["publish_id"].get<std::string>().rfind("v_inbox_url~", 0) == 0);
+    CHECK(status_of(sbx, token, inbox.body["data"]["publish_id"])["fail_reason"] ==
+          "file_format_check_failed");
+
+    const Answer unverified = call(sbx, k_video_init, token,
+                                   direct_video("SELF_ONLY", {{"source", "PULL_FROM_URL"},
+                                                              {"video_url", "https://x.example/v.mp4"}}));
+    CHECK(unverified.status == 403);
+    CHECK(unverified.body["error"]["code"] == "url_ownership_unverified");
+}
+
+TEST_CASE("the sandbox allows 30 status calls a minute per token") {
+    harness::Sandbox sbx;
+    const std::string token = token_for(sbx, "alice");
+    const Answer init =
+        call(sbx, k_video_init, token, direct_video("SELF_ONLY", file_source(1000, 1000, 1)));
+    REQUIRE(init.status == 200);
+    const json body = {{"publish_id", init.body["data"]["publish_id"]}};
+    for (int i = 0; i < 30; ++i) {
+        REQUIRE(call(sbx, k_status, token, body).status == 200);
+    }
+    const Answer refused = call(sbx, k_status, token, body);
+    CHECK(refused.status == 429);
+    CHECK(refused.body["error"]["code"] == "rate_limit_exceeded");
+}
