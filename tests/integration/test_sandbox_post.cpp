@@ -821,3 +821,28 @@ TEST_CASE("the sandbox allows 30 status calls a minute per token") {
     CHECK(refused.status == 429);
     CHECK(refused.body["error"]["code"] == "rate_limit_exceeded");
 }
+
+TEST_CASE("the sandbox answers a chunk resent after a lost answer with 416 and the progress") {
+    harness::Sandbox sbx;
+    const std::string token = token_for(sbx, "alice");
+    const std::string bytes = video_bytes(10'000'000);
+    const Answer init = call(sbx, k_video_init, token,
+                             direct_video("SELF_ONLY", file_source(10'000'000, 5'000'000, 2)));
+    REQUIRE(init.status == 200);
+    const std::string url = init.body["data"]["upload_url"];
+    sbx.post("faults", {{"path_prefix", "/upload/"}, {"kind", "drop"}, {"when", "after"},
+                        {"times", 1}});
+    {
+        httplib::Client client("127.0.0.1", sbx.port());
+        client.set_read_timeout(30);
+        const auto lost = client.Put(url.substr(sbx.base_url().size()),
+                                     {{"Content-Range", "bytes 0-4999999/10000000"}},
+                                     bytes.substr(0, 5'000'000), "video/mp4");
+        CHECK(!lost); // the chunk took effect, its answer never came
+    }
+    const PutAnswer again = put(sbx, url, 0, 10'000'000, bytes.substr(0, 5'000'000));
+    CHECK(again.status == 416);
+    CHECK(again.range == "bytes 0-4999999/10000000");
+    CHECK(put(sbx, url, 5'000'000, 10'000'000, bytes.substr(5'000'000)).status == 201);
+    CHECK(post_in_ledger(sbx, init.body["data"]["publish_id"])["sha256"] == sha256(bytes));
+}
