@@ -78,8 +78,8 @@ std::int64_t get_seconds(const json& value, std::string_view key) {
 
 std::int64_t get_count(const json& value, std::string_view key) {
     if (!value.is_number_integer() || value.get<std::int64_t>() < 0) {
-        throw ConfigError(fmt::format("config key \"{}\" must be a whole number >= 0, not {}",
-                                      key, value.dump()));
+        throw ConfigError(fmt::format("config key \"{}\" must be a whole number >= 0, not {}", key,
+                                      value.dump()));
     }
     return value.get<std::int64_t>();
 }

@@ -82,7 +82,7 @@ struct SandboxUser {
 struct Config {
     bool audited = false;
     bool account_private = true;
-    bool caps = true; // daily post caps and pending-inbox caps enforced
+    bool caps = true;                   // daily post caps and pending-inbox caps enforced
     std::int64_t daily_post_cap = 15;   // direct posts per user per 24 h (when caps)
     std::int64_t pending_inbox_cap = 5; // pending inbox shares per user per 24 h (when caps)
     /// Seconds before a public direct post shows its publicaly_available_post_id; unset: 0 with

@@ -103,7 +103,6 @@ void creator_info(Services& services, Exchange& ex) {
     });
 }
 
-
 // ---- Publishing (reference §4.3–4.10) ----
 
 constexpr std::int64_t k_day = 86400;
@@ -162,9 +161,9 @@ void check_text(const json& post_info, const char* key, std::size_t max_units) {
 }
 
 void check_toggles(const json& post_info) {
-    for (const char* key : {"disable_duet", "disable_comment", "disable_stitch",
-                            "brand_content_toggle", "brand_organic_toggle", "is_aigc",
-                            "auto_add_music"}) {
+    for (const char* key :
+         {"disable_duet", "disable_comment", "disable_stitch", "brand_content_toggle",
+          "brand_organic_toggle", "is_aigc", "auto_add_music"}) {
         if (post_info.contains(key) && !post_info[key].is_boolean()) {
             throw invalid_params(fmt::format("The field {} must be a boolean.", key));
         }
@@ -366,9 +365,9 @@ void video_init(Services& services, Exchange& ex, PostMode mode) {
                        "The URL's domain or prefix is not verified for this app.");
     }
     const bool file = post.source == PostSource::file_upload;
-    const std::string_view prefix =
-        mode == PostMode::direct ? (file ? "v_pub_file" : "v_pub_url")
-                                 : (file ? "v_inbox_file" : "v_inbox_url");
+    const std::string_view prefix = mode == PostMode::direct
+                                        ? (file ? "v_pub_file" : "v_pub_url")
+                                        : (file ? "v_inbox_file" : "v_inbox_url");
     answer_created(ex, create_post(services, who, std::move(post), std::move(task), prefix));
 }
 
@@ -376,15 +375,15 @@ void video_init(Services& services, Exchange& ex, PostMode mode) {
 void content_init(Services& services, Exchange& ex) {
     // The scope depends on post_mode; an unreadable body is reported after authentication.
     const json peek = json::parse(ex.req.body, nullptr, false);
-    const std::string mode_peek = peek.is_object() && peek.contains("post_mode") &&
-                                          peek["post_mode"].is_string()
-                                      ? peek["post_mode"].get<std::string>()
-                                      : "";
+    const std::string mode_peek =
+        peek.is_object() && peek.contains("post_mode") && peek["post_mode"].is_string()
+            ? peek["post_mode"].get<std::string>()
+            : "";
     const Poster who =
-        mode_peek == "DIRECT_POST"    ? poster(services, ex, RateFamily::init, {"video.publish"})
-        : mode_peek == "MEDIA_UPLOAD" ? poster(services, ex, RateFamily::init, {"video.upload"})
-                                      : poster(services, ex, RateFamily::init,
-                                               {"video.publish", "video.upload"});
+        mode_peek == "DIRECT_POST" ? poster(services, ex, RateFamily::init, {"video.publish"})
+        : mode_peek == "MEDIA_UPLOAD"
+            ? poster(services, ex, RateFamily::init, {"video.upload"})
+            : poster(services, ex, RateFamily::init, {"video.publish", "video.upload"});
     const json body = ex.body_json();
     if (!body.is_object()) {
         throw invalid_params("The request body must be a JSON object.");
@@ -406,8 +405,7 @@ void content_init(Services& services, Exchange& ex) {
         throw invalid_params("The source must be PULL_FROM_URL for photos.");
     }
     if (!source_info.contains("photo_images") || !source_info["photo_images"].is_array() ||
-        source_info["photo_images"].empty() ||
-        source_info["photo_images"].size() > k_max_photos) {
+        source_info["photo_images"].empty() || source_info["photo_images"].size() > k_max_photos) {
         throw invalid_params("The photo_images must list 1 to 35 URLs.");
     }
     for (const auto& url : source_info["photo_images"]) {
@@ -520,8 +518,7 @@ PullOutcome run_pull(MediaType media, const std::vector<std::string>& urls) {
 // POST /v2/post/publish/status/fetch/ (reference §4.8). A pull runs at the first poll once its
 // download time has come (at once with instant processing), on the polling thread.
 void status_fetch(Services& services, Exchange& ex) {
-    const Poster who =
-        poster(services, ex, RateFamily::status, {"video.publish", "video.upload"});
+    const Poster who = poster(services, ex, RateFamily::status, {"video.publish", "video.upload"});
     const std::string publish_id = publish_id_of(ex);
     const std::int64_t now = services.clock.now_seconds();
     struct PullJob {

@@ -24,9 +24,9 @@ json toggles(const json& post_info) {
     if (!post_info.is_object()) {
         return out;
     }
-    for (const char* key : {"disable_comment", "disable_duet", "disable_stitch",
-                            "brand_content_toggle", "brand_organic_toggle", "is_aigc",
-                            "auto_add_music", "video_cover_timestamp_ms"}) {
+    for (const char* key :
+         {"disable_comment", "disable_duet", "disable_stitch", "brand_content_toggle",
+          "brand_organic_toggle", "is_aigc", "auto_add_music", "video_cover_timestamp_ms"}) {
         if (post_info.contains(key)) {
             out[key] = post_info[key];
         }
@@ -41,12 +41,19 @@ std::int64_t UploadTask::planned_size(std::int64_t index) const {
 }
 
 const std::vector<std::string>& fail_reasons() {
-    static const std::vector<std::string> k_reasons{
-        "file_format_check_failed", "duration_check_failed",  "frame_rate_check_failed",
-        "picture_size_check_failed", "internal",              "video_pull_failed",
-        "photo_pull_failed",         "publish_cancelled",     "auth_removed",
-        "spam_risk_too_many_posts",  "spam_risk_user_banned_from_posting",
-        "spam_risk_text",            "spam_risk"};
+    static const std::vector<std::string> k_reasons{"file_format_check_failed",
+                                                    "duration_check_failed",
+                                                    "frame_rate_check_failed",
+                                                    "picture_size_check_failed",
+                                                    "internal",
+                                                    "video_pull_failed",
+                                                    "photo_pull_failed",
+                                                    "publish_cancelled",
+                                                    "auth_removed",
+                                                    "spam_risk_too_many_posts",
+                                                    "spam_risk_user_banned_from_posting",
+                                                    "spam_risk_text",
+                                                    "spam_risk"};
     return k_reasons;
 }
 
@@ -59,9 +66,8 @@ PostView post_view(const PostRecord& post, std::int64_t now, const Config& confi
         if (!post.upload_complete_at) {
             return {"PROCESSING_UPLOAD", ""};
         }
-        done_at = *post.upload_complete_at + (config.processing == Processing::realistic
-                                                  ? k_realistic_processing_seconds
-                                                  : 0);
+        done_at = *post.upload_complete_at +
+                  (config.processing == Processing::realistic ? k_realistic_processing_seconds : 0);
         if (now < done_at) {
             return {"PROCESSING_UPLOAD", ""};
         }
@@ -80,8 +86,8 @@ PostView post_view(const PostRecord& post, std::int64_t now, const Config& confi
     if (post.mode == PostMode::inbox) {
         return {"SEND_TO_USER_INBOX", ""};
     }
-    const bool visible = post.privacy_level == "PUBLIC_TO_EVERYONE" &&
-                         now >= done_at + moderation_seconds(config);
+    const bool visible =
+        post.privacy_level == "PUBLIC_TO_EVERYONE" && now >= done_at + moderation_seconds(config);
     return {"PUBLISH_COMPLETE", "", visible};
 }
 

@@ -48,7 +48,7 @@ struct PostRecord {
     PostMode mode = PostMode::direct;
     MediaType media = MediaType::video;
     PostSource source = PostSource::file_upload;
-    nlohmann::json post_info; // as sent (null where TikTok ignores it: inbox video)
+    nlohmann::json post_info;  // as sent (null where TikTok ignores it: inbox video)
     std::string privacy_level; // direct posts
     std::int64_t created_at = 0;
 

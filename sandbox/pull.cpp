@@ -44,8 +44,8 @@ ImageInfo inspect_jpeg(std::string_view b) {
             return info;
         }
         const std::size_t length = be16(b, at + 2);
-        const bool sof = marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 &&
-                         marker != 0xcc;
+        const bool sof =
+            marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
         if (sof) {
             if (length < 7 || at + 9 > b.size()) {
                 return info;

@@ -11,11 +11,11 @@
 namespace sandbox {
 
 struct Fetched {
-    bool ok = false;      // a 200 with a body within the cap
-    int http_status = 0;  // 0: no answer
+    bool ok = false;     // a 200 with a body within the cap
+    int http_status = 0; // 0: no answer
     std::int64_t bytes = 0;
-    std::string sha256;   // of the whole body (when ok)
-    std::string kept;     // the first `keep` bytes of the body
+    std::string sha256; // of the whole body (when ok)
+    std::string kept;   // the first `keep` bytes of the body
     bool too_large = false;
 };
 

@@ -102,11 +102,9 @@ void Router::del(const std::string& pattern, Handler handler) {
 
 void Router::put_streaming(const std::string& pattern, Handler handler) {
     m_server.Put(pattern,
-                 [this, handler = std::move(handler)](const httplib::Request& req,
-                                                      httplib::Response& res,
-                                                      const httplib::ContentReader& reader) {
-                     handle(req, res, handler, &reader);
-                 });
+                 [this, handler = std::move(handler)](
+                     const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& reader) { handle(req, res, handler, &reader); });
 }
 
 void Router::finish() {

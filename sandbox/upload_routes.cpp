@@ -46,8 +46,8 @@ std::optional<RangeHeader> parse_content_range(const std::string& header) {
 void set_progress(httplib::Response& res, std::int64_t received, std::int64_t total) {
     res.headers.erase("Content-Range");
     res.set_header("Content-Range", received == 0
-                                         ? fmt::format("bytes */{}", total)
-                                         : fmt::format("bytes 0-{}/{}", received - 1, total));
+                                        ? fmt::format("bytes */{}", total)
+                                        : fmt::format("bytes 0-{}/{}", received - 1, total));
 }
 
 // What a PUT may write, taken under the lock (the task is marked busy meanwhile).
@@ -131,8 +131,7 @@ void put_chunk(Services& services, Exchange& ex) {
             done += static_cast<std::size_t>(n);
             written += n;
         }
-        crypto_hash_sha256_update(&slot.hash, reinterpret_cast<const unsigned char*>(data),
-                                  length);
+        crypto_hash_sha256_update(&slot.hash, reinterpret_cast<const unsigned char*>(data), length);
         return true;
     });
     const bool accepted = read_ok && !write_failed && written == slot.length;

@@ -239,16 +239,14 @@ struct PutAnswer {
 };
 
 PutAnswer put(const harness::Sandbox& sbx, const std::string& upload_url, std::int64_t first,
-              std::int64_t total, const std::string& bytes,
-              const std::string& type = "video/mp4") {
+              std::int64_t total, const std::string& bytes, const std::string& type = "video/mp4") {
     const std::string prefix = sbx.base_url();
     REQUIRE(upload_url.rfind(prefix + "/upload/?", 0) == 0);
     httplib::Client client("127.0.0.1", sbx.port());
     client.set_read_timeout(60);
     client.set_write_timeout(60);
-    const std::string range = fmt::format("bytes {}-{}/{}", first,
-                                          first + static_cast<std::int64_t>(bytes.size()) - 1,
-                                          total);
+    const std::string range = fmt::format(
+        "bytes {}-{}/{}", first, first + static_cast<std::int64_t>(bytes.size()) - 1, total);
     const auto res =
         client.Put(upload_url.substr(prefix.size()), {{"Content-Range", range}}, bytes, type);
     REQUIRE(res);
@@ -314,7 +312,7 @@ TEST_CASE("the sandbox's video init checks chunk plans by the Media Transfer Gui
              {50'000'123, 10'000'000, 5, nullptr},
              {64'000'000, 64'000'000, 1, nullptr},
              {128'000'000, 64'000'000, 2, nullptr},
-             {4'000'000, 1'000'000, 4, "The chunk size is invalid"},  // < 5 MB goes whole
+             {4'000'000, 1'000'000, 4, "The chunk size is invalid"}, // < 5 MB goes whole
              {4'000'000, 4'000'000, 2, "The total chunk count is invalid"},
              {50'000'123, 10'000'000, 6, "The total chunk count is invalid"}, // rounds down
              {50'000'123, 4'000'000, 12, "The chunk size is invalid"},        // < 5 MB chunks
@@ -329,9 +327,9 @@ TEST_CASE("the sandbox's video init checks chunk plans by the Media Transfer Gui
         CAPTURE(plan.size);
         CAPTURE(plan.chunk);
         CAPTURE(plan.count);
-        const Answer answer = call(sbx, k_video_init, token,
-                                   direct_video("SELF_ONLY", file_source(plan.size, plan.chunk,
-                                                                         plan.count)));
+        const Answer answer =
+            call(sbx, k_video_init, token,
+                 direct_video("SELF_ONLY", file_source(plan.size, plan.chunk, plan.count)));
         if (plan.message == nullptr) {
             CHECK(answer.status == 200);
             CHECK(answer.body["error"]["code"] == "ok");
@@ -385,8 +383,8 @@ TEST_CASE("the sandbox takes the reference's 50,000,123-byte example in five chu
     constexpr std::int64_t k_size = 50'000'123;
     constexpr std::int64_t k_chunk = 10'000'000;
     const std::string bytes = video_bytes(k_size);
-    const Answer init = call(sbx, k_video_init, token,
-                             direct_video("SELF_ONLY", file_source(k_size, k_chunk, 5)));
+    const Answer init =
+        call(sbx, k_video_init, token, direct_video("SELF_ONLY", file_source(k_size, k_chunk, 5)));
     REQUIRE(init.status == 200);
     const std::string url = init.body["data"]["upload_url"];
     const std::string id = init.body["data"]["publish_id"];
@@ -400,7 +398,8 @@ TEST_CASE("the sandbox takes the reference's 50,000,123-byte example in five chu
 
     for (std::int64_t i = 0; i < 4; ++i) {
         CAPTURE(i);
-        const PutAnswer answer = put(sbx, url, i * k_chunk, k_size, bytes.substr(i * k_chunk, k_chunk));
+        const PutAnswer answer =
+            put(sbx, url, i * k_chunk, k_size, bytes.substr(i * k_chunk, k_chunk));
         CHECK(answer.status == 206);
         CHECK(answer.range == fmt::format("bytes 0-{}/{}", (i + 1) * k_chunk - 1, k_size));
         if (i == 0) {
@@ -439,14 +438,14 @@ TEST_CASE("the sandbox takes exactly 64,000,000 bytes as a single chunk") {
 TEST_CASE("the sandbox's upload_url expires after an hour and unknown uploads are 404") {
     harness::Sandbox sbx;
     const std::string token = token_for(sbx, "alice");
-    const Answer init = call(sbx, k_video_init, token,
-                             direct_video("SELF_ONLY", file_source(1000, 1000, 1)));
+    const Answer init =
+        call(sbx, k_video_init, token, direct_video("SELF_ONLY", file_source(1000, 1000, 1)));
     REQUIRE(init.status == 200);
     sbx.post("clock/advance", {{"seconds", 3601}});
     CHECK(put(sbx, init.body["data"]["upload_url"], 0, 1000, video_bytes(1000)).status == 403);
-    CHECK(put(sbx, sbx.base_url() + "/upload/?upload_id=1&upload_token=x", 0, 1000,
-              video_bytes(1000))
-              .status == 404);
+    CHECK(
+        put(sbx, sbx.base_url() + "/upload/?upload_id=1&upload_token=x", 0, 1000, video_bytes(1000))
+            .status == 404);
 }
 
 TEST_CASE("the sandbox's direct post checks privacy against the creator's options") {
@@ -455,14 +454,16 @@ TEST_CASE("the sandbox's direct post checks privacy against the creator's option
     sbx.post("config", {{"audited", true}}); // alice is private
     const std::string token = token_for(sbx, "alice");
     const json source = file_source(1000, 1000, 1);
-    const Answer mismatch = call(sbx, k_video_init, token, direct_video("PUBLIC_TO_EVERYONE", source));
+    const Answer mismatch =
+        call(sbx, k_video_init, token, direct_video("PUBLIC_TO_EVERYONE", source));
     CHECK(mismatch.status == 403);
     CHECK(mismatch.body["error"]["code"] == "privacy_level_option_mismatch");
     const Answer missing =
         call(sbx, k_video_init, token, {{"post_info", json::object()}, {"source_info", source}});
     CHECK(missing.status == 403);
     CHECK(missing.body["error"]["code"] == "privacy_level_option_mismatch");
-    CHECK(call(sbx, k_video_init, token, direct_video("FOLLOWER_OF_CREATOR", source)).status == 200);
+    CHECK(call(sbx, k_video_init, token, direct_video("FOLLOWER_OF_CREATOR", source)).status ==
+          200);
 
     json branded = direct_video("SELF_ONLY", source);
     branded["post_info"]["brand_content_toggle"] = true;
@@ -508,8 +509,9 @@ TEST_CASE("the sandbox caps direct posts per user per day and honours cannot_pos
     token = token_for(sbx, "alice"); // the old one expired with the day
     CHECK(call(sbx, k_video_init, token, body).status == 200);
 
-    sbx.post("config", {{"users", {{{"username", "alice"},
-                                    {"cannot_post", "spam_risk_user_banned_from_posting"}}}}});
+    sbx.post("config",
+             {{"users",
+               {{{"username", "alice"}, {"cannot_post", "spam_risk_user_banned_from_posting"}}}}});
     const Answer banned = call(sbx, k_video_init, token, body);
     CHECK(banned.status == 403);
     CHECK(banned.body["error"]["code"] == "spam_risk_user_banned_from_posting");
@@ -551,8 +553,9 @@ TEST_CASE("the sandbox allows six inits a minute per token across the init endpo
     const json inbox = {{"source_info", file_source(1000, 1000, 1)}};
     for (int i = 0; i < 6; ++i) {
         CAPTURE(i);
-        REQUIRE(call(sbx, i % 2 ? k_inbox_init : k_video_init, token, i % 2 ? inbox : direct)
-                    .status == 200);
+        REQUIRE(
+            call(sbx, i % 2 ? k_inbox_init : k_video_init, token, i % 2 ? inbox : direct).status ==
+            200);
     }
     const Answer refused = call(sbx, k_video_init, token, direct);
     CHECK(refused.status == 429);
@@ -610,8 +613,8 @@ TEST_CASE("the sandbox pulls photo posts from verified URLs and checks the image
     const std::string token = token_for(sbx, "alice", k_all_scopes);
     const std::string media = sbx.base_url() + "/media/";
 
-    const Answer direct =
-        call(sbx, k_content_init, token, photo_body("DIRECT_POST", {media + "good.jpg", media + "w.webp"}));
+    const Answer direct = call(sbx, k_content_init, token,
+                               photo_body("DIRECT_POST", {media + "good.jpg", media + "w.webp"}));
     REQUIRE(direct.status == 200);
     const std::string direct_id = direct.body["data"]["publish_id"];
     CHECK(direct_id.rfind("p_pub_url~", 0) == 0);
@@ -630,18 +633,19 @@ TEST_CASE("the sandbox pulls photo posts from verified URLs and checks the image
     CHECK(post["photos"][1]["width"] == 480);
     CHECK(post["photos"][1]["height"] == 640);
 
-    const Answer inbox = call(sbx, k_content_init, token, photo_body("MEDIA_UPLOAD", {media + "good.jpg"}));
+    const Answer inbox =
+        call(sbx, k_content_init, token, photo_body("MEDIA_UPLOAD", {media + "good.jpg"}));
     REQUIRE(inbox.status == 200);
-    CHECK(status_of(sbx, token, inbox.body["data"]["publish_id"])["status"] == "SEND_TO_USER_INBOX");
+    CHECK(status_of(sbx, token, inbox.body["data"]["publish_id"])["status"] ==
+          "SEND_TO_USER_INBOX");
 
-    for (const auto& [file, reason] :
-         std::initializer_list<std::pair<std::string, std::string>>{
+    for (const auto& [file, reason] : std::initializer_list<std::pair<std::string, std::string>>{
              {"big.jpg", "picture_size_check_failed"},
              {"x.png", "file_format_check_failed"},
              {"missing.jpg", "photo_pull_failed"}}) {
         CAPTURE(file);
-        const Answer answer =
-            call(sbx, k_content_init, token, photo_body("DIRECT_POST", {media + "good.jpg", media + file}));
+        const Answer answer = call(sbx, k_content_init, token,
+                                   photo_body("DIRECT_POST", {media + "good.jpg", media + file}));
         REQUIRE(answer.status == 200);
         const json failed = status_of(sbx, token, answer.body["data"]["publish_id"]);
         CHECK(failed["status"] == "FAILED");
@@ -707,7 +711,8 @@ TEST_CASE("the sandbox's status and cancel are only for the publish id's own use
 TEST_CASE("the sandbox's realistic processing: downloads take time, cancel, moderation") {
     Photos photos;
     harness::Sandbox sbx({"--serve-dir", photos.dir.path().string()});
-    sbx.post("config", {{"processing", "realistic"}, {"audited", true}, {"account_private", false}});
+    sbx.post("config",
+             {{"processing", "realistic"}, {"audited", true}, {"account_private", false}});
     const std::string token = token_for(sbx, "alice");
     const std::string good = sbx.base_url() + "/media/good.jpg";
 
@@ -724,8 +729,8 @@ TEST_CASE("the sandbox's realistic processing: downloads take time, cancel, mode
     CHECK(call(sbx, k_cancel, token, {{"publish_id", cancel_id}}).body["error"]["code"] ==
           "publish_not_cancellable");
 
-    const Answer public_post = call(sbx, k_content_init, token,
-                                    photo_body("DIRECT_POST", {good}, "PUBLIC_TO_EVERYONE"));
+    const Answer public_post =
+        call(sbx, k_content_init, token, photo_body("DIRECT_POST", {good}, "PUBLIC_TO_EVERYONE"));
     REQUIRE(public_post.status == 200);
     const json id = public_post.body["data"]["publish_id"];
     CHECK(status_of(sbx, token, id)["status"] == "PROCESSING_DOWNLOAD");
@@ -741,8 +746,8 @@ TEST_CASE("the sandbox's realistic processing: downloads take time, cancel, mode
     CHECK(status["publicaly_available_post_id"][0].is_number_integer());
 
     // A video upload stays in PROCESSING_UPLOAD a few seconds after its last byte.
-    const Answer video = call(sbx, k_video_init, token,
-                              direct_video("SELF_ONLY", file_source(1000, 1000, 1)));
+    const Answer video =
+        call(sbx, k_video_init, token, direct_video("SELF_ONLY", file_source(1000, 1000, 1)));
     REQUIRE(video.status == 200);
     REQUIRE(put(sbx, video.body["data"]["upload_url"], 0, 1000, video_bytes(1000)).status == 201);
     CHECK(status_of(sbx, token, video.body["data"]["publish_id"])["status"] == "PROCESSING_UPLOAD");
@@ -792,17 +797,18 @@ TEST_CASE("the sandbox pulls a PULL_FROM_URL video from a verified prefix") {
     CHECK(done["status"] == "PUBLISH_COMPLETE");
     CHECK(post_in_ledger(sbx, id)["sha256"] == sha256(file_bytes(photos.dir.path() / "v.mp4")));
 
-    const Answer inbox = call(sbx, k_inbox_init, token,
-                              {{"source_info", {{"source", "PULL_FROM_URL"},
-                                                {"video_url", media + "good.jpg"}}}});
+    const Answer inbox =
+        call(sbx, k_inbox_init, token,
+             {{"source_info", {{"source", "PULL_FROM_URL"}, {"video_url", media + "good.jpg"}}}});
     REQUIRE(inbox.status == 200);
     CHECK(inbox.body["data"]["publish_id"].get<std::string>().rfind("v_inbox_url~", 0) == 0);
     CHECK(status_of(sbx, token, inbox.body["data"]["publish_id"])["fail_reason"] ==
           "file_format_check_failed");
 
-    const Answer unverified = call(sbx, k_video_init, token,
-                                   direct_video("SELF_ONLY", {{"source", "PULL_FROM_URL"},
-                                                              {"video_url", "https://x.example/v.mp4"}}));
+    const Answer unverified =
+        call(sbx, k_video_init, token,
+             direct_video("SELF_ONLY",
+                          {{"source", "PULL_FROM_URL"}, {"video_url", "https://x.example/v.mp4"}}));
     CHECK(unverified.status == 403);
     CHECK(unverified.body["error"]["code"] == "url_ownership_unverified");
 }
@@ -830,8 +836,8 @@ TEST_CASE("the sandbox answers a chunk resent after a lost answer with 416 and t
                              direct_video("SELF_ONLY", file_source(10'000'000, 5'000'000, 2)));
     REQUIRE(init.status == 200);
     const std::string url = init.body["data"]["upload_url"];
-    sbx.post("faults", {{"path_prefix", "/upload/"}, {"kind", "drop"}, {"when", "after"},
-                        {"times", 1}});
+    sbx.post("faults",
+             {{"path_prefix", "/upload/"}, {"kind", "drop"}, {"when", "after"}, {"times", 1}});
     {
         httplib::Client client("127.0.0.1", sbx.port());
         client.set_read_timeout(30);
