@@ -5,6 +5,7 @@
 #include "routes.hpp"
 #include "services.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace sandbox {
@@ -75,6 +76,47 @@ void register_fault_routes(Router& router, Services& services) {
     });
 }
 
+// POST /_sandbox/fail_next {"fail_reason", "user"?, "times"?}: the next posts (of that user, or
+// anyone's) end FAILED with that fail_reason once their bytes are in. DELETE clears the rules.
+void register_fail_routes(Router& router, Services& services) {
+    router.post("/_sandbox/fail_next", [&services](Exchange& ex) {
+        const json body = ex.body_json();
+        const auto& reasons = fail_reasons();
+        if (!body.is_object() || !body.contains("fail_reason") ||
+            !body["fail_reason"].is_string() ||
+            std::find(reasons.begin(), reasons.end(), body["fail_reason"].get<std::string>()) ==
+                reasons.end()) {
+            throw ApiError(400, "invalid_params",
+                           "send {\"fail_reason\": R} with R a TikTok fail_reason");
+        }
+        FailRule rule;
+        rule.reason = body["fail_reason"].get<std::string>();
+        if (body.contains("user") && !body["user"].is_null()) {
+            if (!body["user"].is_string()) {
+                throw ApiError(400, "invalid_params", "\"user\" must be a username or open_id");
+            }
+            rule.user = body["user"].get<std::string>();
+        }
+        if (body.contains("times")) {
+            if (!body["times"].is_number_integer() || body["times"].get<std::int64_t>() < 1) {
+                throw ApiError(400, "invalid_params", "\"times\" must be a whole number >= 1");
+            }
+            rule.remaining = body["times"].get<std::int64_t>();
+        }
+        const json shown = fail_rule_json(rule);
+        services.state.with([&](Ledger& ledger) { ledger.fail_next.push_back(std::move(rule)); });
+        ex.json(200, {{"added", shown}});
+    });
+    router.del("/_sandbox/fail_next", [&services](Exchange& ex) {
+        const std::size_t cleared = services.state.with([](Ledger& ledger) {
+            const std::size_t n = ledger.fail_next.size();
+            ledger.fail_next.clear();
+            return n;
+        });
+        ex.json(200, {{"cleared", cleared}});
+    });
+}
+
 } // namespace
 
 void register_admin_routes(Router& router, Services& services) {
@@ -89,6 +131,7 @@ void register_admin_routes(Router& router, Services& services) {
     register_config_routes(router, services);
     register_clock_routes(router, services);
     register_fault_routes(router, services);
+    register_fail_routes(router, services);
 }
 
 } // namespace sandbox

@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "posts.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -15,9 +17,12 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 15> k_config_keys{"audited",
+constexpr std::array<std::string_view, 18> k_config_keys{"audited",
                                                          "account_private",
                                                          "caps",
+                                                         "daily_post_cap",
+                                                         "pending_inbox_cap",
+                                                         "moderation_seconds",
                                                          "processing",
                                                          "rate_limit_multiplier",
                                                          "verified_url_prefixes",
@@ -67,6 +72,14 @@ std::int64_t get_seconds(const json& value, std::string_view key) {
     if (!value.is_number_integer() || value.get<std::int64_t>() <= 0) {
         throw ConfigError(fmt::format(
             "config key \"{}\" must be a whole number of seconds > 0, not {}", key, value.dump()));
+    }
+    return value.get<std::int64_t>();
+}
+
+std::int64_t get_count(const json& value, std::string_view key) {
+    if (!value.is_number_integer() || value.get<std::int64_t>() < 0) {
+        throw ConfigError(fmt::format("config key \"{}\" must be a whole number >= 0, not {}", key,
+                                      value.dump()));
     }
     return value.get<std::int64_t>();
 }
@@ -163,6 +176,19 @@ void parse_creator_settings(const json& item, SandboxUser& user) {
         }
         user.cannot_post = value.get<std::string>();
     }
+    if (item.contains("fail_reason")) {
+        const json& value = item["fail_reason"];
+        const auto& reasons = fail_reasons();
+        if (value.is_null()) {
+            user.fail_reason.reset();
+        } else if (!value.is_string() || std::find(reasons.begin(), reasons.end(),
+                                                   value.get<std::string>()) == reasons.end()) {
+            throw ConfigError(fmt::format("\"fail_reason\" must be null or one of {}, not {}",
+                                          fmt::join(reasons, ", "), value.dump()));
+        } else {
+            user.fail_reason = value.get<std::string>();
+        }
+    }
 }
 
 std::vector<SandboxUser> parse_users(const json& value) {
@@ -175,7 +201,7 @@ std::vector<SandboxUser> parse_users(const json& value) {
         reject_unknown_keys(item,
                             {"open_id", "username", "display_name", "private", "comment_disabled",
                              "duet_disabled", "stitch_disabled", "max_video_post_duration_sec",
-                             "cannot_post"},
+                             "cannot_post", "fail_reason"},
                             "user");
         SandboxUser user;
         user.username = get_string(item.value("username", json()), "username");
@@ -266,6 +292,13 @@ Config merge_config(Config base, const json& patch) {
             base.account_private = get_bool(value, key);
         } else if (key == "caps") {
             base.caps = get_bool(value, key);
+        } else if (key == "daily_post_cap") {
+            base.daily_post_cap = get_count(value, key);
+        } else if (key == "pending_inbox_cap") {
+            base.pending_inbox_cap = get_count(value, key);
+        } else if (key == "moderation_seconds") {
+            base.moderation_seconds =
+                value.is_null() ? std::nullopt : std::optional(get_count(value, key));
         } else if (key == "processing") {
             if (value == "instant") {
                 base.processing = Processing::instant;
@@ -356,11 +389,16 @@ json to_json(const Config& config) {
                          {"duet_disabled", user.duet_disabled},
                          {"stitch_disabled", user.stitch_disabled},
                          {"max_video_post_duration_sec", user.max_video_post_duration_sec},
-                         {"cannot_post", user.cannot_post ? json(*user.cannot_post) : json()}});
+                         {"cannot_post", user.cannot_post ? json(*user.cannot_post) : json()},
+                         {"fail_reason", user.fail_reason ? json(*user.fail_reason) : json()}});
     }
     return {{"audited", config.audited},
             {"account_private", config.account_private},
             {"caps", config.caps},
+            {"daily_post_cap", config.daily_post_cap},
+            {"pending_inbox_cap", config.pending_inbox_cap},
+            {"moderation_seconds",
+             config.moderation_seconds ? json(*config.moderation_seconds) : json()},
             {"processing", config.processing == Processing::instant ? "instant" : "realistic"},
             {"rate_limit_multiplier", config.rate_limit_multiplier},
             {"verified_url_prefixes", config.verified_url_prefixes},

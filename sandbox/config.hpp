@@ -72,14 +72,22 @@ struct SandboxUser {
     bool duet_disabled = false;
     bool stitch_disabled = false;
     std::int32_t max_video_post_duration_sec = 600;
-    /// One of cannot_post_codes(): creator_info answers 200 with this error code.
+    /// One of cannot_post_codes(): creator_info answers 200 with this error code, and every
+    /// init is refused with 403 and this code.
     std::optional<std::string> cannot_post;
+    /// A fail_reason (reference §4.9): every post of this user ends FAILED with it.
+    std::optional<std::string> fail_reason;
 };
 
 struct Config {
     bool audited = false;
     bool account_private = true;
-    bool caps = true; // daily post caps and pending-inbox caps enforced
+    bool caps = true;                   // daily post caps and pending-inbox caps enforced
+    std::int64_t daily_post_cap = 15;   // direct posts per user per 24 h (when caps)
+    std::int64_t pending_inbox_cap = 5; // pending inbox shares per user per 24 h (when caps)
+    /// Seconds before a public direct post shows its publicaly_available_post_id; unset: 0 with
+    /// instant processing, 30 with realistic.
+    std::optional<std::int64_t> moderation_seconds;
     Processing processing = Processing::instant;
     double rate_limit_multiplier = 1.0; // 0 disables rate limits
     std::vector<std::string> verified_url_prefixes;

@@ -71,6 +71,12 @@ public:
     /// The token of an "Authorization: Bearer …" header, if there is one.
     std::optional<std::string> bearer_token() const;
 
+    /// Routes registered with Router::put_streaming: the request body, not yet read (req.body is
+    /// empty). A handler reads it at most once and sets body_read; the Router drains what is
+    /// left so the connection stays usable.
+    const httplib::ContentReader* content_reader = nullptr;
+    bool body_read = false;
+
 private:
     std::string m_log_id;
 };

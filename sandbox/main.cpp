@@ -25,15 +25,21 @@ constexpr const char* k_usage =
 A TikTok API emulator on 127.0.0.1 with fault injection and a ledger of what was posted.
 
   --port N          port to listen on (default 0: a free port)
-  --config FILE     profile JSON: audited, account_private, caps, processing,
-                    rate_limit_multiplier, verified_url_prefixes, clients, users
-                    (each: username, display_name, open_id, private,
-                    comment_disabled, duet_disabled, stitch_disabled,
-                    max_video_post_duration_sec, cannot_post)
+  --config FILE     profile JSON: audited, account_private, caps,
+                    daily_post_cap (15), pending_inbox_cap (5), processing
+                    (instant|realistic), moderation_seconds, rate_limit_multiplier,
+                    verified_url_prefixes, clients, users (each: username,
+                    display_name, open_id, private, comment_disabled,
+                    duet_disabled, stitch_disabled, max_video_post_duration_sec,
+                    cannot_post, fail_reason)
   --serve-dir DIR   also serve DIR's files under /media/
   -h, --help        show this help
 
-Prints "LISTENING <port>" on stdout when ready. Admin API under /_sandbox/.
+Emulates OAuth, QR login, user/info and the Content Posting API (creator_info,
+video and inbox init, PUT /upload/, photo content/init with real downloads,
+status/fetch, cancel). Prints "LISTENING <port>" on stdout when ready. Admin API
+under /_sandbox/: state, config, reset, clock/advance, faults, fail_next, qr/scan,
+qr/confirm.
 )";
 
 struct Options {

@@ -100,6 +100,13 @@ void Router::del(const std::string& pattern, Handler handler) {
     m_server.Delete(pattern, wrap(std::move(handler)));
 }
 
+void Router::put_streaming(const std::string& pattern, Handler handler) {
+    m_server.Put(pattern,
+                 [this, handler = std::move(handler)](
+                     const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& reader) { handle(req, res, handler, &reader); });
+}
+
 void Router::finish() {
     Handler not_found = [](Exchange& ex) {
         const std::string message = fmt::format("The path \"{}\" does not exist.", ex.req.path);
@@ -118,7 +125,8 @@ httplib::Server::Handler Router::wrap(Handler handler) {
                const httplib::Request& req, httplib::Response& res) { handle(req, res, handler); };
 }
 
-void Router::handle(const httplib::Request& req, httplib::Response& res, const Handler& handler) {
+void Router::handle(const httplib::Request& req, httplib::Response& res, const Handler& handler,
+                    const httplib::ContentReader* reader) {
     // httplib 0.11 applies a Range header to every answer it writes, even error answers, and
     // miscounts ranges past the end. The one route that serves ranges (/media/) does it itself,
     // so httplib's copy is emptied. The Request object is a mutable local of httplib's
@@ -126,6 +134,7 @@ void Router::handle(const httplib::Request& req, httplib::Response& res, const H
     const_cast<httplib::Request&>(req).ranges.clear();
 
     Exchange ex(req, res, new_log_id(m_services.clock));
+    ex.content_reader = reader;
     res.set_header("Date", http_date(m_services.clock));
     const bool admin = is_admin_path(req.path);
     const std::optional<FaultAction> fault =
@@ -137,6 +146,10 @@ void Router::handle(const httplib::Request& req, httplib::Response& res, const H
         if (fault) {
             apply_after(*fault, ex);
         }
+    }
+
+    if (reader != nullptr && !ex.body_read) { // an unread body would be taken for the next request
+        (*reader)([](const char*, std::size_t) { return true; });
     }
 
     const bool dropped = fault && fault->kind == FaultKind::drop;

@@ -39,6 +39,8 @@ public:
     void put(const std::string& pattern, Handler handler);
     void patch(const std::string& pattern, Handler handler);
     void del(const std::string& pattern, Handler handler);
+    /// A PUT whose body the handler streams through ex.content_reader (large uploads).
+    void put_streaming(const std::string& pattern, Handler handler);
 
     /// Adds the 404 answers for every other path; call once, after all routes are registered
     /// (httplib tries routes in the order they were added).
@@ -46,7 +48,8 @@ public:
 
 private:
     httplib::Server::Handler wrap(Handler handler);
-    void handle(const httplib::Request& req, httplib::Response& res, const Handler& handler);
+    void handle(const httplib::Request& req, httplib::Response& res, const Handler& handler,
+                const httplib::ContentReader* reader = nullptr);
     /// Acts on a fault before the handler; returns whether the handler still runs.
     bool apply_before(const FaultAction& fault, Exchange& ex);
     void apply_after(const FaultAction& fault, Exchange& ex);

@@ -37,9 +37,12 @@ void register_qr_routes(Router& router, Services& services);
 /// Display API (reference §5): GET /v2/user/info/.
 void register_display_routes(Router& router, Services& services);
 
-/// Content Posting API (reference §4): POST /v2/post/publish/creator_info/query/; the publishing
-/// endpoints join it.
+/// Content Posting API (reference §4): creator_info/query, video/init, inbox/video/init,
+/// content/init (photos, pulled from verified URLs), status/fetch and cancel.
 void register_post_routes(Router& router, Services& services);
+
+/// PUT /upload/?upload_id=&upload_token= (reference §4.5): the upload_url of a FILE_UPLOAD init.
+void register_upload_routes(Router& router, Services& services);
 
 /// GET/HEAD /media/<file> from `dir`, with single byte ranges; every GET is noted as a pulled URL.
 void register_media_routes(Router& router, Services& services, const std::filesystem::path& dir);

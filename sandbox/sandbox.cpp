@@ -5,6 +5,7 @@
 #include <chrono>
 #include <fmt/format.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -24,7 +25,11 @@ constexpr std::size_t k_max_body_bytes = 160ULL * 1024 * 1024;
 
 Sandbox::Sandbox(Config loaded, std::optional<std::filesystem::path> serve_dir)
     : m_services(std::move(loaded)), m_router(m_server, m_services),
-      m_serve_dir(std::move(serve_dir)) {}
+      m_serve_dir(std::move(serve_dir)) {
+    if (sodium_init() < 0) { // upload tokens and sha256 sums
+        throw std::runtime_error("libsodium cannot be initialised");
+    }
+}
 
 Sandbox::~Sandbox() {
     stop();
@@ -47,6 +52,7 @@ void Sandbox::configure_server() {
     register_qr_routes(m_router, m_services);
     register_display_routes(m_router, m_services);
     register_post_routes(m_router, m_services);
+    register_upload_routes(m_router, m_services);
     m_router.finish();
 }
 
@@ -58,6 +64,7 @@ int Sandbox::start(int port) {
     }
     m_relay = std::make_unique<Relay>(m_services.drops, m_services.connections, internal_port);
     const int public_port = m_relay->bind(port);
+    m_services.public_port = public_port;
 
     if (m_serve_dir) {
         // TikTok only pulls from verified prefixes; the sandbox's own folder counts as verified.

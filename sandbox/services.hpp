@@ -29,6 +29,8 @@ struct Services {
     DropTable drops;
     /// Client connections the relay accepted since start: shows whether clients reuse them.
     std::atomic<std::uint64_t> connections{0};
+    /// The port clients connect to (the relay's), for the upload_url of an init.
+    std::atomic<int> public_port{0};
 
     /// POST /_sandbox/reset: the loaded profile, an empty ledger, no faults, no rate windows and
     /// real time again.

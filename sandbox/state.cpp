@@ -56,11 +56,24 @@ nlohmann::json State::snapshot(std::int64_t now) const {
                             {"status", record.status},
                             {"fault", record.fault.empty() ? json() : json(record.fault)}});
     }
+    json posts = json::array();
+    for (const auto& post : ledger.posts) {
+        posts.push_back(post_json(post, now, ledger.config));
+    }
+    json uploads = json::array();
+    for (const auto& task : ledger.uploads) {
+        uploads.push_back(upload_json(task));
+    }
+    json fail_next = json::array();
+    for (const auto& rule : ledger.fail_next) {
+        fail_next.push_back(fail_rule_json(rule));
+    }
     json doc = {{"config", to_json(ledger.config)},
                 {"now", now},
                 {"users", users},
-                {"posts", ledger.posts},
-                {"uploads", ledger.uploads},
+                {"posts", posts},
+                {"uploads", uploads},
+                {"fail_next", fail_next},
                 {"pulled_urls", ledger.pulled_urls},
                 {"request_counts", ledger.request_counts},
                 {"requests", requests},

@@ -6,6 +6,7 @@
 
 #include "config.hpp"
 #include "oauth_ledger.hpp"
+#include "posts.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -32,9 +33,11 @@ struct RequestRecord {
 struct Ledger {
     Config config;
     OAuthLedger oauth; // codes, tokens, QR sessions (oauth_ledger.hpp)
-    // Filled by the content posting family; kept as JSON records until it gives them types.
-    nlohmann::json posts = nlohmann::json::array();
-    nlohmann::json uploads = nlohmann::json::array();
+    // The content posting family (posts.hpp), in creation order.
+    std::vector<PostRecord> posts;
+    std::vector<UploadTask> uploads;
+    std::vector<FailRule> fail_next;
+    std::uint64_t next_post_seq = 1; // publish ids, upload ids and post ids
     std::vector<std::string> pulled_urls;
     std::map<std::string, std::int64_t> request_counts;
     std::deque<RequestRecord> requests;
