@@ -550,4 +550,13 @@ RunResult later(const Home& home, const std::string& offset, const std::vector<s
     return run_program("/usr/bin/faketime", full, env);
 }
 
+std::string all_bytes_under(const std::filesystem::path& dir) {
+    std::string all;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+        if (e.is_regular_file())
+            all += read_file(e.path());
+    }
+    return all;
+}
+
 } // namespace harness

@@ -123,6 +123,10 @@ private:
 
 std::string read_file(const std::filesystem::path& p);
 
+/// The bytes of every regular file under `dir`, concatenated: for checking that a secret appears
+/// nowhere on disk.
+std::string all_bytes_under(const std::filesystem::path& dir);
+
 /// `looppost app set` with the sandbox's built-in client (and `scopes` when given).
 void set_app(const Home& home, const std::string& scopes = "");
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 namespace fs = std::filesystem;
+using harness::all_bytes_under;
 using harness::Home;
 using harness::later;
 using harness::link_in;
@@ -37,15 +38,6 @@ std::vector<std::string> issued_tokens(const Sandbox& sbx) {
         }
     }
     return out;
-}
-
-std::string all_bytes_under(const fs::path& dir) {
-    std::string all;
-    for (const auto& e : fs::recursive_directory_iterator(dir)) {
-        if (e.is_regular_file())
-            all += harness::read_file(e.path());
-    }
-    return all;
 }
 
 int refreshes(const Sandbox& sbx) {

@@ -77,9 +77,8 @@ TEST_CASE("doctor --json on an empty home creates the key and database privately
         names.push_back(c["name"]);
         CHECK(c["detail"].is_string());
     }
-    CHECK(names ==
-          std::vector<std::string>{"home", "database", "key", "app", "accounts", "media", "api",
-                                   "clock"});
+    CHECK(names == std::vector<std::string>{"home", "database", "key", "app", "accounts", "media",
+                                            "api", "clock"});
     CHECK((*find_check(doc, "home"))["ok"] == true);
     CHECK((*find_check(doc, "database"))["ok"] == true);
     CHECK((*find_check(doc, "key"))["ok"] == true);

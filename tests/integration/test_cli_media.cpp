@@ -11,21 +11,13 @@
 #include <unistd.h>
 
 namespace fs = std::filesystem;
+using harness::all_bytes_under;
 using harness::Home;
 using harness::Sandbox;
 using harness::TempDir;
 using nlohmann::json;
 
 namespace {
-
-std::string all_bytes_under(const fs::path& dir) {
-    std::string all;
-    for (const auto& e : fs::recursive_directory_iterator(dir)) {
-        if (e.is_regular_file())
-            all += harness::read_file(e.path());
-    }
-    return all;
-}
 
 std::vector<fs::path> files_under(const fs::path& dir) {
     std::vector<fs::path> out;
