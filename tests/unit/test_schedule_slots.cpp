@@ -1,3 +1,5 @@
+#include "schedule_support.hpp"
+
 #include <chrono>
 #include <date/tz.h>
 #include <doctest/doctest.h>
@@ -9,15 +11,9 @@
 
 using namespace looppost;
 using namespace looppost::schedule;
+using test::utc;
 
 namespace {
-
-std::int64_t utc(int y, unsigned mo, unsigned d, int h, int mi, int s = 0) {
-    const auto day = date::sys_days{date::year{y} / date::month{mo} / date::day{d}};
-    return (day + std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s})
-        .time_since_epoch()
-        .count();
-}
 
 std::string bad_input(std::string_view spec) {
     try {

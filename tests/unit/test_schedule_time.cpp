@@ -1,3 +1,5 @@
+#include "schedule_support.hpp"
+
 #include <chrono>
 #include <cstdlib>
 #include <date/tz.h>
@@ -9,16 +11,9 @@
 
 using namespace looppost;
 using namespace looppost::schedule;
+using test::utc;
 
 namespace {
-
-// Unix seconds of a UTC date and time, computed by the date library rather than by parse_at.
-std::int64_t utc(int y, unsigned mo, unsigned d, int h, int mi, int s = 0) {
-    const auto day = date::sys_days{date::year{y} / date::month{mo} / date::day{d}};
-    return (day + std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s})
-        .time_since_epoch()
-        .count();
-}
 
 // The message of the bad_input Error `f` throws, or "(no error)".
 template <class F> std::string bad_input(F f) {
