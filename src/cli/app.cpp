@@ -10,7 +10,45 @@
 
 namespace looppost::cli {
 
-std::unique_ptr<CLI::App> make_app(core::GlobalOptions& g, Action& action) {
+namespace {
+
+using AddCommand = void (*)(CLI::App&, Action&);
+
+/// Every top-level command and the function that adds it, in the order --help lists them.
+const std::vector<std::pair<std::string_view, AddCommand>>& commands() {
+    static const std::vector<std::pair<std::string_view, AddCommand>> all = {
+        {"account", add_account_command}, {"app", add_app_command},
+        {"auth", add_auth_command},       {"config", add_config_command},
+        {"doctor", add_doctor_command},   {"enqueue", add_enqueue_command},
+        {"media", add_media_command},     {"queue", add_queue_command},
+        {"slots", add_slots_command},
+    };
+    return all;
+}
+
+/// The command word of argv when it names a command: skips global flags and their values.
+std::optional<std::string_view> command_word(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a == "--home" || a == "--account") {
+            ++i; // its value
+            continue;
+        }
+        if (!a.empty() && a[0] == '-')
+            continue;
+        for (const auto& [name, add] : commands()) {
+            if (a == name)
+                return name;
+        }
+        return std::nullopt; // not a command: the whole tree says what it could have been
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::unique_ptr<CLI::App> make_app(core::GlobalOptions& g, Action& action,
+                                   std::optional<std::string_view> only) {
     auto app = std::make_unique<CLI::App>(
         "looppost: schedule and publish TikTok videos and photo carousels from a terminal, cron "
         "and shell scripts",
@@ -29,15 +67,10 @@ std::unique_ptr<CLI::App> make_app(core::GlobalOptions& g, Action& action) {
         ->type_name("NAME");
     app->require_subcommand(1);
 
-    add_account_command(*app, action);
-    add_app_command(*app, action);
-    add_auth_command(*app, action);
-    add_config_command(*app, action);
-    add_doctor_command(*app, action);
-    add_enqueue_command(*app, action);
-    add_media_command(*app, action);
-    add_queue_command(*app, action);
-    add_slots_command(*app, action);
+    for (const auto& [name, add] : commands()) {
+        if (!only || *only == name)
+            add(*app, action);
+    }
     return app;
 }
 
@@ -105,7 +138,9 @@ int run(int argc, char** argv) {
     Action action;
     std::unique_ptr<CLI::App> app;
     try {
-        app = make_app(globals, action);
+        // Only the command being run is built: the tree of every command and its flags costs
+        // start-up time on each cron tick (DESIGN §10). Help and mistakes get the whole tree.
+        app = make_app(globals, action, command_word(argc, argv));
         app->parse(argc, argv);
     } catch (const CLI::Success& e) {
         return app->exit(e); // --help, --version

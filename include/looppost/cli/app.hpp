@@ -8,6 +8,8 @@
 #include <looppost/core/context.hpp>
 #include <looppost/core/errors.hpp>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 namespace looppost::cli {
 
@@ -27,7 +29,9 @@ void add_slots_command(CLI::App& app, Action& action);
 
 /// The whole command tree, with the global options bound to `globals`. Used by run() and by
 /// the test that checks the man page and completions against it.
-std::unique_ptr<CLI::App> make_app(core::GlobalOptions& globals, Action& action);
+/// With `only`, the tree holds that top-level command alone (what a run needs).
+std::unique_ptr<CLI::App> make_app(core::GlobalOptions& globals, Action& action,
+                                   std::optional<std::string_view> only = std::nullopt);
 
 /// Parses, runs the command, and returns the process exit code.
 int run(int argc, char** argv);
