@@ -211,6 +211,15 @@ TEST_CASE("global flags are accepted before and after the command") {
         LOOPPOST_BIN, {"config", "get", "api_base", "--home", home.path().string()},
         {{"LOOPPOST_HOME", harness::k_unset}});
     CHECK(home_after.exit_code == 0);
+    // A global flag's value that is also a command's name does not pick the command.
+    auto home_before = harness::run_program(
+        LOOPPOST_BIN, {"--home", home.path().string(), "--account", "queue", "config", "list"},
+        {{"LOOPPOST_HOME", harness::k_unset}});
+    CHECK(home_before.exit_code == 0);
+    CHECK(home_before.out == home.looppost({"config", "list"}).out);
+    auto queue = home.looppost({"--account", "config", "queue", "--json"});
+    CHECK(queue.exit_code == 2); // the queue command ran, for an account named "config"
+    CHECK(queue.err.find("no account named \"config\"") != std::string::npos);
 }
 
 TEST_CASE(
