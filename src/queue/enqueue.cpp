@@ -358,7 +358,8 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
     fs::path temp_dir = work.empty() ? fs::path() : store.temp_dir();
     check_all(work, temp_dir, options.fix, options.jobs);
 
-    std::vector<std::string> notes; // said once the input has passed
+    std::vector<std::string> notes;         // said once the input has passed
+    std::map<std::int64_t, bool> has_slots; // per account, asked once
     // 5. Per post: media verdicts, the creator's maximum duration, the cover, the time.
     for (auto& e : out) {
         if (e.existing)
@@ -381,7 +382,10 @@ std::vector<Enqueued> enqueue(store::Db& db, media::LocalStore& store,
                 check_creator(e.draft, *it->second, duration_ms,
                               what_of(e.media.front().original, true));
             if (e.draft.at_text == "next-slot") {
-                if (db.slots(e.draft.account.id).empty()) {
+                auto [it, first] = has_slots.try_emplace(e.draft.account.id, false);
+                if (first)
+                    it->second = !db.slots(e.draft.account.id).empty();
+                if (!it->second) {
                     throw Error(Exit::config_missing,
                                 fmt::format("account \"{}\" has no posting slots; add one: "
                                             "looppost slots add --account {} \"mon,wed,fri "

@@ -32,17 +32,22 @@ struct FakeClock : core::Clock {
 };
 
 // Serves GETs from the dir host's folder (the web server), recording every request.
+/// What a fake server keeps of a request (a streamed body cannot be copied).
+net::Request recorded(const net::Request& r) {
+    net::Request copy;
+    copy.method = r.method;
+    copy.url = r.url;
+    copy.headers = r.headers;
+    copy.aws_sigv4 = r.aws_sigv4;
+    return copy;
+}
+
 struct FolderServer : net::HttpClient {
     std::string base;
     fs::path dir;
     std::vector<net::Request> seen;
     net::Result send(const net::Request& r) override {
-        net::Request copy;
-        copy.method = r.method;
-        copy.url = r.url;
-        copy.headers = r.headers;
-        copy.aws_sigv4 = r.aws_sigv4;
-        seen.push_back(copy);
+        seen.push_back(recorded(r));
         net::Response resp;
         if (r.url.rfind(base, 0) != 0 || !fs::exists(dir / r.url.substr(base.size()))) {
             resp.status = 404;
@@ -224,12 +229,7 @@ TEST_CASE("S3 requests are signed with the region and carry the payload's sha256
     struct Ok : net::HttpClient {
         std::vector<net::Request> seen;
         net::Result send(const net::Request& r) override {
-            net::Request copy;
-            copy.method = r.method;
-            copy.url = r.url;
-            copy.headers = r.headers;
-            copy.aws_sigv4 = r.aws_sigv4;
-            seen.push_back(copy);
+            seen.push_back(recorded(r));
             net::Response resp;
             resp.status = r.method == "HEAD" ? 404 : 200;
             return resp;

@@ -1,3 +1,4 @@
+#include "store_support.hpp"
 #include "unit_support.hpp"
 
 #include <doctest/doctest.h>
@@ -9,23 +10,12 @@
 
 using namespace looppost;
 
-namespace {
-std::vector<std::string> tables(const std::filesystem::path& file) {
-    SQLite::Database raw(file.string(), SQLite::OPEN_READONLY);
-    SQLite::Statement q(raw, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
-    std::vector<std::string> out;
-    while (q.executeStep())
-        out.push_back(q.getColumn(0).getString());
-    return out;
-}
-} // namespace
-
 TEST_CASE("a new database is migrated from empty to the latest schema") {
     test::TempDir dir;
     auto db = store::Db::open(dir.path() / "looppost.db");
     CHECK(db->schema_version() == store::Db::latest_version());
     CHECK(store::Db::latest_version() == static_cast<int>(store::migrations().size()));
-    auto t = tables(dir.path() / "looppost.db");
+    auto t = test::tables(dir.path() / "looppost.db");
     for (const char* want : {"meta", "settings", "app", "accounts", "events"}) {
         CHECK(std::find(t.begin(), t.end(), want) != t.end());
     }

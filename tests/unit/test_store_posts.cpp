@@ -1,3 +1,4 @@
+#include "store_support.hpp"
 #include "unit_support.hpp"
 
 #include <algorithm>
@@ -71,15 +72,6 @@ struct Fresh {
     }
 };
 
-std::vector<std::string> tables(const fs::path& file) {
-    SQLite::Database raw(file.string(), SQLite::OPEN_READONLY);
-    SQLite::Statement q(raw, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
-    std::vector<std::string> out;
-    while (q.executeStep())
-        out.push_back(q.getColumn(0).getString());
-    return out;
-}
-
 } // namespace
 
 // --- migration 5 ------------------------------------------------------------------------------
@@ -94,12 +86,12 @@ TEST_CASE("store: migration 5 adds the queue tables to a version-4 database") {
         a.name = "alice";
         a.open_id = "open-alice";
         old->account_insert(a);
-        auto t = tables(file);
+        auto t = test::tables(file);
         CHECK(std::find(t.begin(), t.end(), "posts") == t.end());
     }
     auto db = store::Db::open(file);
     CHECK(db->schema_version() >= 5);
-    auto t = tables(file);
+    auto t = test::tables(file);
     for (const char* want : {"media", "media_origins", "posts", "post_media", "slots"}) {
         CAPTURE(want);
         CHECK(std::find(t.begin(), t.end(), want) != t.end());
