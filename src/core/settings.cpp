@@ -22,6 +22,30 @@ const std::vector<SettingKey>& setting_keys() {
          0, "file,passphrase"},
         {"log_file", SettingType::path, "", "LOOPPOST_LOG_FILE",
          "append a redacted debug log to this file (-v logs to stderr)"},
+        {"jobs", SettingType::integer, "4", "LOOPPOST_JOBS",
+         "accounts publish-due works on at once (one account's posts always go one at a time)", 1,
+         32},
+        {"poll_seconds", SettingType::integer, "60", "LOOPPOST_POLL_SECONDS",
+         "how long one publish-due run waits for TikTok to finish processing; the next run "
+         "resumes what is still processing",
+         0, 3600},
+        {"notify_command", SettingType::string, "", "LOOPPOST_NOTIFY_COMMAND",
+         "run with /bin/sh for each event a human must see (failed, needs_attention, "
+         "reauth_required, config_missing, in_inbox); details in LOOPPOST_EVENT, "
+         "LOOPPOST_POST_ID, LOOPPOST_ACCOUNT, LOOPPOST_MESSAGE, LOOPPOST_CAPTION"},
+        {"limit_inits_per_minute", SettingType::integer, "6", "",
+         "post inits TikTok accepts per account per minute (raise only if TikTok raised it)", 1,
+         1000000},
+        {"limit_creator_info_per_minute", SettingType::integer, "20", "",
+         "creator_info queries TikTok accepts per account per minute", 1, 1000000},
+        {"limit_status_per_minute", SettingType::integer, "30", "",
+         "status/fetch queries TikTok accepts per account per minute", 1, 1000000},
+        {"limit_direct_posts_per_day", SettingType::integer, "15", "",
+         "direct posts per account in 24 hours before publish-due defers (TikTok's cap varies "
+         "per creator)",
+         1, 1000000},
+        {"limit_inbox_shares_per_day", SettingType::integer, "5", "",
+         "inbox drafts per account in 24 hours (TikTok allows 5 pending shares)", 1, 1000000},
     };
     return keys;
 }
