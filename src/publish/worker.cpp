@@ -51,7 +51,7 @@ bool flag(const nlohmann::json& o, const char* name) {
 void delete_hosted(store::Db& db, const std::function<media::MediaHost&()>& host,
                    const store::PostRow& p, const std::function<void(const std::string&)>& note) {
     for (const auto& m : p.media) {
-        if (!m.hosted_key || m.hosted_state != "hosted")
+        if (!m.hosted_key || m.hosted_state == "deleted")
             continue;
         try {
             host().remove(*m.hosted_key);
@@ -165,6 +165,8 @@ void Worker::account(std::int64_t account_id) {
 
 Worker::Next Worker::on_error(const store::PostRow& p, const Error& e) {
     auto fresh = m_db->post(p.id).value_or(p);
+    if (!fresh.init_sent_at)
+        unhost(fresh); // TikTok never heard of these photos: they need not stay up
     if (e.exit() == Exit::reauth_required) {
         // The post waits for the login; what TikTok already has stays known.
         finish(fresh, {.state = fresh.publish_id ? "publishing" : "queued",
@@ -391,6 +393,7 @@ Worker::Next Worker::start(store::PostRow& p) {
         m_db->post_init_sent(p.id, lease_owner(), now());
     });
     if (blocked) {
+        unhost(p); // hosted again when its turn comes: nothing waits on the host meanwhile
         defer(p, "quota", "TikTok's limit for this account is reached; the post waits", *blocked,
               Exit::deferred);
         return Next::stop;
@@ -507,7 +510,15 @@ std::vector<std::string> Worker::host_photos(store::PostRow& p) {
         }
         check_local_copy(p, m);
         auto path = m_store.path_of(m.media.sha256, m.media.mime);
-        auto object = m_host->put(path, m.media.sha256, m.media.mime);
+        // The name is stored before the upload: an object a crash leaves is still known.
+        std::string key = m.hosted_key.value_or(m_host->new_key(m.media.mime));
+        if (!m.hosted_key) {
+            m_db->transaction([&] {
+                m_db->post_media_set_hosted(p.id, m.position, key, m_host->public_url(key),
+                                            "uploading");
+            });
+        }
+        auto object = m_host->put_as(key, path, m.media.sha256, m.media.mime);
         m_db->transaction([&] {
             m_db->post_media_set_hosted(p.id, m.position, object.key, object.url, "hosted");
         });
