@@ -217,8 +217,7 @@ Db::quota_used(std::int64_t account_id, std::string_view kind, std::int64_t sinc
     q.bind(2, std::string(kind));
     q.bind(3, since);
     q.executeStep();
-    std::pair<int, std::optional<std::int64_t>> r{q.getColumn(0).getInt(),
-                                                  opt_int(q.getColumn(1))};
+    std::pair<int, std::optional<std::int64_t>> r{q.getColumn(0).getInt(), opt_int(q.getColumn(1))};
     q.reset();
     return r;
 }
@@ -254,15 +253,15 @@ Db::quota_take(std::int64_t account_id, const std::vector<QuotaUse>& uses, std::
     auto holds = quota_holds(account_id, now);
     for (const auto& u : uses) {
         for (const auto& h : holds) {
-            if (h.kind == u.kind || (!h.account_id && h.kind == "app" &&
-                                     (u.kind == "direct" || u.kind == "inbox")))
+            if (h.kind == u.kind ||
+                (!h.account_id && h.kind == "app" && (u.kind == "direct" || u.kind == "inbox")))
                 return std::pair{h.until, h.reason};
         }
         auto [used, oldest] = quota_used(account_id, u.kind, now - u.window);
         if (used >= u.limit) {
-            return std::pair{oldest.value_or(now) + u.window,
-                             fmt::format("{} {} calls in {} s is TikTok's limit", u.limit, u.kind,
-                                         u.window)};
+            return std::pair{
+                oldest.value_or(now) + u.window,
+                fmt::format("{} {} calls in {} s is TikTok's limit", u.limit, u.kind, u.window)};
         }
     }
     auto& prune = cached("DELETE FROM quota_calls WHERE account_id = ? AND at <= ?");

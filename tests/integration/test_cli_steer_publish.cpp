@@ -77,8 +77,8 @@ TEST_CASE("publish-due: queue cancel stops a photo pull TikTok is still download
     Stage s;
     s.sbx.post("config", {{"processing", "realistic"}});
     s.ok({"config", "set", "poll_seconds", "0"});
-    auto id = s.enqueue({"--photo", (s.media / "a.jpg").string(), (s.media / "b.jpg").string(),
-                         "--title", "two"});
+    auto id = s.enqueue(
+        {"--photo", (s.media / "a.jpg").string(), (s.media / "b.jpg").string(), "--title", "two"});
     auto run = s.run({"publish-due"});
     CHECK(run.exit_code == 0);
     CHECK(run.err.empty()); // still processing: nothing for a human yet
