@@ -34,8 +34,8 @@ public:
         {
             std::lock_guard lock(m_mutex);
             end_bar();
-            if (e.post_id)
-                m_messages[*e.post_id] = e.message;
+            if (e.post_id && e.human)
+                m_messages[*e.post_id] = e.message; // what stderr said about it
             if (e.human || m_verbose)
                 fmt::print(stderr, "looppost: {}\n", e.message);
         }

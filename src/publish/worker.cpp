@@ -256,6 +256,7 @@ void Worker::attention(const store::PostRow& p, const std::string& code,
 
 void Worker::fail(const store::PostRow& p, const std::string& code, const std::string& message,
                   const std::string& log_id, bool forget) {
+    unhost(p); // first: a crash after the state change would leave them up for good
     if (!finish(p,
                 {.state = "failed",
                  .error_code = code,
@@ -272,12 +273,12 @@ void Worker::fail(const store::PostRow& p, const std::string& code, const std::s
             .message = fmt::format("{} failed: {} ({})", who(p), message, said),
             .human = true,
             .exit = Exit::failed});
-    unhost(p);
 }
 
 Worker::Next Worker::refused(const store::PostRow& p, const tiktok::Failure& f,
                              std::string_view kind, bool forget) {
-    auto c = tiktok::classify(f);
+    // Only an init can create a post: any other call's lost answer just means "try later".
+    auto c = tiktok::classify(f, /*safe_to_repeat=*/kind != "init");
     std::int64_t t = now();
     switch (c.verdict) {
     case Verdict::ambiguous:
@@ -653,6 +654,7 @@ Worker::Next Worker::poll(store::PostRow& p) {
             return Next::stop;
         if (st->status == "PUBLISH_COMPLETE" || st->status == "PUBLISH_SUCCESS") {
             nlohmann::json ids = st->post_ids;
+            unhost(p); // TikTok has the photos: before the state, so no crash leaves them up
             if (finish(p, {.state = "published", .post_ids = ids.dump()})) {
                 report({.kind = "published",
                         .post_id = p.id,
@@ -660,11 +662,12 @@ Worker::Next Worker::poll(store::PostRow& p) {
                         .message = fmt::format(
                             "{} published{}", who(p),
                             st->post_ids.empty() ? "" : " as video " + st->post_ids.front())});
-                done(p);
+                release_local();
             }
             return Next::go_on;
         }
         if (st->status == "SEND_TO_USER_INBOX") {
+            unhost(p);
             if (finish(p, {.state = "in_inbox"})) {
                 std::string msg =
                     fmt::format("{} is in your TikTok inbox: open TikTok to finish it", who(p));
@@ -676,14 +679,14 @@ Worker::Next Worker::poll(store::PostRow& p) {
                         .message = msg,
                         .caption = p.caption,
                         .human = true});
-                done(p);
+                release_local();
             }
             return Next::go_on;
         }
         if (st->status == "FAILED") {
             auto c = tiktok::classify_fail_reason(st->fail_reason);
             if (c.verdict == Verdict::permanent) {
-                fail(p, st->fail_reason, c.explanation, "", /*forget=*/false);
+                fail(p, st->fail_reason, c.explanation, st->log_id, /*forget=*/false);
                 return Next::go_on;
             }
             // TikTok dropped this attempt: a new init is provably safe, later.
@@ -716,8 +719,7 @@ Worker::Next Worker::poll(store::PostRow& p) {
     }
 }
 
-void Worker::done(const store::PostRow& p) {
-    unhost(p);
+void Worker::release_local() {
     try {
         queue::release_media(*m_db, m_store);
     } catch (const Error& e) {

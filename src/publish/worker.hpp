@@ -78,7 +78,8 @@ private:
     Next upload(store::PostRow& p);
     Next poll(store::PostRow& p);
     std::optional<tiktok::PublishStatus> status_once(store::PostRow& p);
-    void done(const store::PostRow& p);
+    /// Deletes the local copies no post needs any more (DESIGN §4).
+    void release_local();
 
     /// A refused call: the post's next state by the verdict on `f` (`kind`: the quota a 429
     /// holds). `forget`: TikTok answered, so nothing of this attempt exists there.

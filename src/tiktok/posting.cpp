@@ -85,12 +85,16 @@ json video_init_body(const PostInfo* info, const ChunkPlan& plan) {
 
 namespace {
 
-// "bytes 0-N/T" (also "bytes=0-N/T"): N + 1 bytes held. nullopt when it says something else.
+// "bytes 0-N/T" (also "bytes=0-N/T"): N + 1 bytes held; "bytes */T": none. nullopt when it says
+// something else.
 std::optional<std::uint64_t> received_from(const std::optional<std::string>& range) {
     if (!range) {
         return std::nullopt;
     }
     std::string_view v = *range;
+    if (v.find("*/") != std::string_view::npos) {
+        return 0; // "bytes */T": nothing held yet
+    }
     auto dash = v.find('-');
     auto slash = v.find('/');
     if (dash == std::string_view::npos || slash == std::string_view::npos || slash < dash) {
@@ -243,13 +247,19 @@ Result<std::string> Api::init_photos(const vault::Secret& access_token, const Ph
 Result<PublishStatus> Api::status(const vault::Secret& access_token,
                                   const std::string& publish_id) {
     json body = {{"publish_id", publish_id}};
-    auto data = envelope_data(post_json(access_token, "/v2/post/publish/status/fetch/", body.dump(),
-                                        m_retry, /*at_most_once=*/false));
+    auto answer = post_json(access_token, "/v2/post/publish/status/fetch/", body.dump(), m_retry,
+                            /*at_most_once=*/false);
+    auto data = envelope_data(answer);
     if (!data) {
         return util::unexpected(data.error());
     }
     const json& d = *data;
     PublishStatus s;
+    // The log id names this answer at TikTok: kept with a FAILED post for support.
+    if (auto whole = json::parse(answer->body, nullptr, false); whole.is_object()) {
+        if (auto e = whole.find("error"); e != whole.end() && e->is_object())
+            s.log_id = str(*e, "log_id");
+    }
     s.status = str(d, "status");
     if (s.status.empty()) {
         return util::unexpected(protocol(200, "TikTok's status answer lacks data.status"));

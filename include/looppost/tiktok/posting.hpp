@@ -61,6 +61,7 @@ struct PublishStatus {
     std::vector<std::string> post_ids; ///< publicaly_available_post_id, digits exactly as sent
     std::optional<std::int64_t> uploaded_bytes;
     std::optional<std::int64_t> downloaded_bytes;
+    std::string log_id; ///< of this answer ("" when TikTok gave none)
 };
 
 /// The request bodies the inits send (also shown by `publish-due --dry-run`).
