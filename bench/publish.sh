@@ -235,9 +235,12 @@ upload_bench() {
     for ((c = 0; c < count; c++)); do
       offset=$((c * chunk))
       len=$(stat -c %s "$work/chunks-$label/$c")
-      curl -sS -o /dev/null --fail-with-body -T "$work/chunks-$label/$c" \
-        -H 'Content-Type: video/mp4' \
-        -H "Content-Range: bytes $offset-$((offset + len - 1))/$bytes" "$url"
+      # -T - from the chunk file: -T FILE would append the file's name to the URL's path
+      # (/upload/?… has no file part); the empty Transfer-Encoding keeps it from chunking.
+      curl -sS -o /dev/null --fail-with-body -T - -H 'Transfer-Encoding:' \
+        -H "Content-Length: $len" -H 'Content-Type: video/mp4' \
+        -H "Content-Range: bytes $offset-$((offset + len - 1))/$bytes" "$url" \
+        <"$work/chunks-$label/$c"
     done
     curl -sS --fail-with-body -o /dev/null "$base/v2/post/publish/status/fetch/" \
       -H "Authorization: Bearer $token" -H 'Content-Type: application/json; charset=UTF-8' \
