@@ -57,7 +57,7 @@ start_sandbox() {
   sandbox_pid=$!
   port=
   for _ in $(seq 1 200); do
-    read -r word port <"$work/sandbox.out" 2>/dev/null || true
+    { read -r word port <"$work/sandbox.out"; } 2>/dev/null || true
     [ "${word:-}" = LISTENING ] && [ -n "$port" ] && break
     port=
     sleep 0.05
@@ -105,8 +105,11 @@ make_home() {
 # plays the browser (curl follows the consent page's redirect to looppost's loopback listener).
 login() {
   admin POST config "{\"consent_user\": \"$2\"}"
+  # Emptied here, not by the background job's redirections, which may come after the first grep.
+  : >"$work/login.out"
+  : >"$work/login.err"
   LOOPPOST_HOME="$1" "$looppost" auth login --method browser --no-browser --name "$2" \
-    --timeout 30 >"$work/login.out" 2>"$work/login.err" &
+    --timeout 30 >>"$work/login.out" 2>>"$work/login.err" &
   local pid=$! url=
   for _ in $(seq 1 200); do
     url=$(grep -aoh "$base/v2/auth/authorize/[^[:space:]]*" "$work/login.out" "$work/login.err" \
@@ -175,7 +178,7 @@ row() {
   local verdict
   verdict=$(awk -v r="$4" -v t="$6" -v c="$5" 'BEGIN { ok = (c == "<=") ? r <= t : r >= t; print ok ? "met" : "NOT met" }')
   [ "$verdict" = met ] || missed=1
-  table+=("$(printf '%-36s %12s %12s  %-18s %6sx %7s  %s' "$1" "$2" "$3" "$7" "$4" "$5$6" "$verdict")")
+  table+=("$(printf '%-36s %12s %12s  %-24s %6sx %7s  %s' "$1" "$2" "$3" "$7" "$4" "$5$6" "$verdict")")
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -389,6 +392,6 @@ fi
 # ---------------------------------------------------------------------------------------------
 echo
 echo "same machine, same run (a: median of $runs_upload; b: median of $runs_many; c: median of $runs_idle):"
-printf '%-36s %12s %12s  %-18s %7s %7s  %s\n' benchmark looppost reference "ref. is" ratio target result
+printf '%-36s %12s %12s  %-24s %7s %7s  %s\n' benchmark looppost reference "ref. is" ratio target result
 printf '%s\n' "${table[@]}"
 exit "$missed"
