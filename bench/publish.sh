@@ -38,6 +38,7 @@ cleanup() {
   if [ -n "${BENCH_KEEP:-}" ]; then echo "bench: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM # so that cleanup runs (and stops the sandbox) on Ctrl-C too
 export NO_COLOR=1
 runs_upload=${RUNS_UPLOAD:-3}
 runs_many=${RUNS_MANY:-5}
