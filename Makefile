@@ -28,6 +28,7 @@ bench: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 	@bench/startup.sh $(BUILD)
 	@bench/queue.sh $(BUILD)
+	@bench/publish.sh $(BUILD)
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -4,7 +4,9 @@
 # `looppost doctor`, logs in with the QR flow (this script plays the phone: it hands the link
 # looppost shows to the sandbox, as the TikTok app would after a scan), lists the account, and
 # enqueues a video and a three-photo carousel it makes with ffmpeg, fills a weekly slot, shows
-# the queue, and stops the sandbox again.
+# the queue, then publishes a video and a carousel that are due now with `publish-due -v` (the
+# photos hosted in a folder the sandbox serves under /media/, a dir media host), shows the
+# queue with every state, and stops the sandbox again.
 set -euo pipefail
 
 build=${1:-build}
@@ -24,7 +26,10 @@ trap cleanup EXIT
 
 # The sandbox prints exactly one line, LISTENING <port>, once it accepts connections.
 mkfifo "$work/ready"
-"$sandbox" --port 0 >"$work/ready" 2>"$work/sandbox.log" &
+# The sandbox also serves $work/served under /media/ (a verified prefix for TikTok's pulls): the
+# folder of the demo's dir media host.
+mkdir "$work/served"
+"$sandbox" --port 0 --serve-dir "$work/served" >"$work/ready" 2>"$work/sandbox.log" &
 sandbox_pid=$!
 read -r word port <"$work/ready" || true
 if [ "${word:-}" != LISTENING ]; then
@@ -113,5 +118,23 @@ step "looppost enqueue --video clip.mp4 --caption 'Next free slot' --next-slot"
 "$looppost" enqueue --video "$media/clip.mp4" --caption 'Next free slot' --next-slot
 step looppost queue
 "$looppost" queue
+
+# Publishing: photos are pulled by TikTok from a media host, here the folder the sandbox serves.
+step "looppost media set dir --path served/ --public-base-url http://127.0.0.1:$port/media/"
+"$looppost" media set dir --path "$work/served" --public-base-url "http://127.0.0.1:$port/media/"
+step "looppost enqueue --video clip.mp4 --caption 'Now or never' --at now"
+"$looppost" enqueue --video "$media/clip.mp4" --caption 'Now or never' --at now
+step "looppost enqueue --photo photo-1.jpg photo-3.jpg --title 'Two frames' --caption 'Due now' --at now"
+"$looppost" enqueue --photo "$media/photo-1.jpg" "$media/photo-3.jpg" --title 'Two frames' \
+  --caption 'Due now' --at now
+step "looppost publish-due -v    # what cron runs every minute; -v shows each step"
+status=0
+"$looppost" publish-due -v || status=$?
+echo "(publish-due exited $status)"
+step "looppost queue --state all"
+"$looppost" queue --state all
+step "ls served/    # TikTok has pulled the photos: their hosted copies are deleted"
+ls -A "$work/served"
+echo "($(find "$work/served" -type f | wc -l) files)"
 echo
 echo "demo: done; the sandbox is stopped and the throw-away home removed."

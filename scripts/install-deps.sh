@@ -13,8 +13,9 @@ tools=(tzdata groff-base faketime sqlite3 ffmpeg)
 
 packages=("${build[@]}" "${libs[@]}" "${tools[@]}")
 if [ "${1:-}" = "--bench" ]; then
-  # hyperfine times commands; vipsthumbnail is the photo reference; time reports peak memory
-  packages+=(hyperfine libvips-tools time)
+  # hyperfine times commands; vipsthumbnail is the photo reference; time reports peak memory;
+  # curl is the upload reference and jq reads the sandbox's answers (bench/publish.sh)
+  packages+=(hyperfine libvips-tools time curl jq)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
