@@ -6,6 +6,7 @@
 #include "harness.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
@@ -84,7 +85,7 @@ struct World {
 
     json ok(const std::vector<std::string>& args, const std::string& input = {}) const {
         auto r = run(args, input);
-        REQUIRE_MESSAGE(r.exit_code == 0, r.err + r.out);
+        REQUIRE_MESSAGE(r.exit_code == 0, (r.err + r.out));
         return r.json();
     }
 
@@ -215,6 +216,24 @@ inline bool has_reason(const json& post) {
     return post.contains("error") && post["error"].is_object() &&
            post["error"].contains("message") && post["error"]["message"].is_string() &&
            !post["error"]["message"].get<std::string>().empty();
+}
+
+/// Seconds from now until a "YYYY-MM-DDTHH:MM:SSZ" time (negative when it is past).
+inline long long seconds_until(const std::string& utc) {
+    std::tm tm{};
+    if (strptime(utc.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) {
+        return 0;
+    }
+    return static_cast<long long>(timegm(&tm)) - static_cast<long long>(std::time(nullptr));
+}
+
+/// A faketime offset that puts looppost's clock just past a deferred post's next attempt.
+inline std::string offset_past(const json& post) {
+    long long secs = 600;
+    if (post.contains("next_attempt_at") && post["next_attempt_at"].is_string()) {
+        secs = std::max(1LL, seconds_until(post["next_attempt_at"]) + 2);
+    }
+    return "+" + std::to_string(secs);
 }
 
 inline std::string show(const json& j) {

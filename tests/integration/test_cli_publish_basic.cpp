@@ -203,8 +203,9 @@ TEST_CASE("a direct carousel goes through a real S3 server: signed, pulled, then
         paths.push_back(url.substr(s3.url().size()));
     }
     // Every signed request checks out with AWS's library; the objects were put, then deleted.
-    std::size_t puts = 0, deletes = 0;
+    std::size_t puts = 0, deletes = 0, pulls = 0;
     for (const auto& req : s3.log()) {
+        pulls += req["method"] == "GET" && req["status"] == 200 ? 1 : 0;
         if (req["signed"] == true) {
             CHECK(req["signature_ok"] == true);
             CHECK(req["payload_ok"] == true);
@@ -215,6 +216,7 @@ TEST_CASE("a direct carousel goes through a real S3 server: signed, pulled, then
     }
     CHECK(puts == 2);
     CHECK(deletes == 2);
+    CHECK(pulls >= 2); // the sandbox fetched each photo from the bucket
     for (const auto& p : paths) {
         CHECK(s3.get_status(p) == 404);
     }

@@ -89,8 +89,7 @@ std::string settle(FaultWorld& w, std::int64_t id, int runs = 4) {
             break;
         RunResult r;
         if (post["state"] == "deferred") {
-            // next_attempt_at is not in the post object; a few minutes cover TikTok's windows.
-            r = harness::later(w.home, "+10m", {"publish-due"});
+            r = harness::later(w.home, offset_past(post), {"publish-due"});
         } else {
             r = w.publish();
         }
