@@ -92,6 +92,25 @@ std::int64_t direct_posts_in_day(const Ledger& ledger, const std::string& open_i
     });
 }
 
+// Reference §4.13/§4.14: an unaudited app's direct posts come from at most 5 users in 24 hours.
+constexpr std::size_t k_unaudited_posting_users = 5;
+
+// Whether `open_id` would be a new posting user past an unaudited app's daily cap of users.
+bool active_user_cap_reached(const Ledger& ledger, const std::string& open_id, std::int64_t now) {
+    if (!ledger.config.caps || ledger.config.audited) {
+        return false;
+    }
+    std::vector<std::string> users;
+    for (const auto& post : ledger.posts) {
+        if (post.mode == PostMode::direct && post.created_at > now - k_day &&
+            std::find(users.begin(), users.end(), post.open_id) == users.end()) {
+            users.push_back(post.open_id);
+        }
+    }
+    return std::find(users.begin(), users.end(), open_id) == users.end() &&
+           users.size() >= k_unaudited_posting_users;
+}
+
 void creator_info(Services& services, Exchange& ex) {
     const Poster who = poster(services, ex, RateFamily::creator_info);
     const SandboxUser& user = who.user;
@@ -102,13 +121,16 @@ void creator_info(Services& services, Exchange& ex) {
     // The daily post cap reached: TikTok says so here too, with the same 200 (reference §4.2,
     // §4.13), so a client learns it before it sends an init that would be refused.
     const std::int64_t now = services.clock.now_seconds();
-    const bool capped = services.state.with([&](Ledger& ledger) {
-        return ledger.config.caps &&
-               direct_posts_in_day(ledger, user.open_id, now) >= ledger.config.daily_post_cap;
+    const std::string capped = services.state.with([&](Ledger& ledger) -> std::string {
+        if (ledger.config.caps &&
+            direct_posts_in_day(ledger, user.open_id, now) >= ledger.config.daily_post_cap) {
+            return "spam_risk_too_many_posts";
+        }
+        return active_user_cap_reached(ledger, user.open_id, now) ? "reached_active_user_cap"
+                                                                  : "";
     });
-    if (capped) {
-        ex.envelope_error(200, "spam_risk_too_many_posts",
-                          cannot_post_message("spam_risk_too_many_posts"));
+    if (!capped.empty()) {
+        ex.envelope_error(200, capped, cannot_post_message(capped));
         return;
     }
     const bool is_private = who.config.user_private(user);
@@ -286,6 +308,10 @@ Created create_post(Services& services, const Poster& who, PostRecord post,
             if (post.mode == PostMode::inbox && pending >= config.pending_inbox_cap) {
                 throw ApiError(403, "spam_risk_too_many_pending_share",
                                "The user has too many pending inbox shares.");
+            }
+            if (post.mode == PostMode::direct && active_user_cap_reached(ledger, post.open_id, now)) {
+                throw ApiError(403, "reached_active_user_cap",
+                               cannot_post_message("reached_active_user_cap"));
             }
         }
         for (auto it = ledger.fail_next.begin(); it != ledger.fail_next.end(); ++it) {

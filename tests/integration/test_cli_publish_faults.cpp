@@ -208,17 +208,3 @@ TEST_CASE("faults on status/fetch are retried and the post ends right") {
         check_fault(w, fault, k_status, "POST", i++ % 2 == 0 ? "inbox" : "direct", false);
     }
 }
-
-TEST_CASE("the sandbox's skip key lets the first matching requests through") {
-    Sandbox sbx;
-    sbx.post("faults", {{"path_prefix", "/v2/user/"}, {"kind", "status"}, {"http_status", 503},
-                        {"skip", 2}, {"times", 1}});
-    const std::string probe = "GET /v2/user/info/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    CHECK(harness::raw_exchange(sbx.port(), probe).rfind("HTTP/1.1 401", 0) == 0);
-    CHECK(harness::raw_exchange(sbx.port(), probe).rfind("HTTP/1.1 401", 0) == 0);
-    CHECK(harness::raw_exchange(sbx.port(), probe).rfind("HTTP/1.1 503", 0) == 0);
-    CHECK(harness::raw_exchange(sbx.port(), probe).rfind("HTTP/1.1 401", 0) == 0);
-    const json rules = sbx.get("faults")["rules"];
-    CHECK(rules[0]["fired"] == 1);
-    CHECK(rules[0]["skip"] == 0);
-}
