@@ -100,8 +100,8 @@ TEST_CASE("publish-due sends 70,000,123 bytes in chunks with the remainder in th
 
 TEST_CASE("publish-due sends exactly 64,000,000 bytes as one chunk and 64,000,001 in several") {
     World w;
-    publish_one_video(w, w.video_of_size(64'000'000), "direct", true);
-    publish_one_video(w, w.video_of_size(64'000'001), "inbox", false);
+    publish_one_video(w, w.video_of_size(64'000'000), "inbox", true);
+    publish_one_video(w, w.video_of_size(64'000'001), "direct", false);
 }
 
 TEST_CASE("a public direct post is published with TikTok's post id as a string") {
@@ -505,4 +505,117 @@ TEST_CASE("quota --json shows the inits used and what remains after publishing")
     auto text = w.run({"quota"});
     CHECK(text.exit_code == 0);
     CHECK(contains(text.out, "alice"));
+}
+
+TEST_CASE("a post still processing stays publishing, silently; the next run finishes it") {
+    World w;
+    w.sbx.post("config", {{"processing", "realistic"}});
+    w.set("poll_seconds", "0");
+    const std::int64_t id = w.enqueue_video(w.in("clip.mp4"), "slow", "direct", "private");
+    auto first = w.publish();
+    INFO("first run: ", first.err);
+    CHECK(first.exit_code == 0);
+    CHECK(first.err.empty());
+    CHECK(first.out.empty());
+    const json during = w.post(id);
+    CHECK(during["state"] == "publishing");
+    REQUIRE(during["publish_id"].is_string());
+    w.sbx.post("clock/advance", {{"seconds", 30}});
+    auto second = w.publish();
+    INFO("second run: ", second.err);
+    CHECK(second.exit_code == 0);
+    CHECK(second.err.empty());
+    const json after = w.post(id);
+    CHECK(after["state"] == "published");
+    CHECK(after["publish_id"] == during["publish_id"]);
+    const json state = w.state();
+    CHECK(init_requests(state) == 1);
+    CHECK(requests_to(state, k_upload) == 1);
+    CHECK(state["posts"].size() == 1);
+}
+
+TEST_CASE("a post TikTok fails: exit 1, one line with plain words, fail_reason and log id") {
+    World w;
+    w.use_dir_host();
+    w.sbx.post("fail_next", {{"fail_reason", "spam_risk_text"}});
+    const std::int64_t id = w.enqueue({"--photo", w.in("a.jpg").string(), w.in("b.jpg").string(),
+                                       "--caption", "buy now buy now"})["id"];
+    auto r = w.publish();
+    const json post = w.post(id);
+    INFO("stderr: ", r.err, "\npost: ", show(post));
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK(post["state"] == "failed");
+    REQUIRE(post["error"].is_object());
+    CHECK(post["error"]["code"] == "spam_risk_text");
+    CHECK(has_reason(post));
+    CHECK(post["error"]["log_id"].is_string());
+    CHECK(lines_in(r.err) == 1);
+    CHECK(contains(r.err, fmt::format("looppost: post {} (alice) failed: ", id)));
+    CHECK(contains(r.err, "(spam_risk_text; log id "));
+    CHECK(fs::is_empty(w.www.path())); // a failed post's hosted copies are deleted too
+    // Failed for good: a later run does not send it again.
+    auto again = w.publish();
+    CHECK(again.exit_code == 0);
+    CHECK(init_requests(w.state()) == 1);
+}
+
+TEST_CASE("a transient failure (internal) defers the post: exit 75, silent, sent again later") {
+    World w;
+    w.sbx.post("fail_next", {{"fail_reason", "internal"}});
+    const std::int64_t id = w.enqueue_video(w.in("clip.mp4"), "transient", "inbox");
+    auto r = w.publish();
+    const json post = w.post(id);
+    INFO("stderr: ", r.err, "\npost: ", show(post));
+    CHECK(r.exit_code == 75);
+    CHECK(r.err.empty());
+    CHECK(post["state"] == "deferred");
+    CHECK(post["next_attempt_at"].is_string());
+    auto later = harness::later(w.home, offset_past(post), {"publish-due"});
+    INFO("later: ", later.err);
+    CHECK(later.exit_code == 0);
+    const json done = w.post(id);
+    CHECK(done["state"] == "in_inbox");
+    CHECK(init_requests(w.state()) == 2); // TikTok said the first one failed: a new one is safe
+}
+
+TEST_CASE("--limit, --account and paused accounts decide what a run takes") {
+    World w({"alice", "bob"});
+    const std::int64_t a1 = w.enqueue_video(w.in("clip.mp4"), "a1", "inbox", "", "alice");
+    const std::int64_t a2 = w.enqueue_video(w.in("clip.mp4"), "a2", "inbox", "", "alice");
+    const std::int64_t b1 = w.enqueue_video(w.in("clip.mp4"), "b1", "inbox", "", "bob");
+
+    auto limited = w.publish({"--limit", "1", "--account", "alice"});
+    CHECK(limited.exit_code == 0);
+    CHECK(w.post(a1)["state"] == "in_inbox");
+    CHECK(w.post(a2)["state"] == "queued");
+    CHECK(w.post(b1)["state"] == "queued");
+
+    REQUIRE(w.run({"account", "pause", "alice"}).exit_code == 0);
+    auto paused = w.publish();
+    CHECK(paused.exit_code == 0);
+    CHECK(w.post(a2)["state"] == "queued"); // a paused account's posts wait
+    CHECK(w.post(b1)["state"] == "in_inbox");
+    REQUIRE(w.run({"account", "resume", "alice"}).exit_code == 0);
+    auto resumed = w.publish();
+    CHECK(resumed.exit_code == 0);
+    CHECK(w.post(a2)["state"] == "in_inbox");
+    CHECK(init_requests(w.state()) == 3);
+}
+
+TEST_CASE("queue retry of a post needing attention sends it again when the user says so") {
+    World w;
+    w.sbx.post("config", {{"audited", true}, {"account_private", false}});
+    const std::int64_t id = w.enqueue_video(w.in("clip.mp4"), "retry me", "direct", "public");
+    w.sbx.post("config", {{"account_private", true}});
+    REQUIRE(w.publish().exit_code == 1);
+    REQUIRE(w.post(id)["state"] == "needs_attention");
+    w.sbx.post("config", {{"account_private", false}}); // the creator changed it back
+    auto retry = w.run({"queue", "retry", std::to_string(id)});
+    REQUIRE_MESSAGE(retry.exit_code == 0, retry.err);
+    auto r = w.publish();
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+    CHECK(w.post(id)["state"] == "published");
+    CHECK(init_requests(w.state()) == 1);
 }
