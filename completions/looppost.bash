@@ -4,7 +4,9 @@
 # (tests/unit/test_cli_docs.cpp) checks that every command and long flag of the
 # CLI11 tree is listed here.
 
-_looppost_settings="api_base auth_base http_timeout http_attempts key_mode log_file"
+_looppost_settings="api_base auth_base http_timeout http_attempts key_mode log_file jobs
+    poll_seconds notify_command limit_inits_per_minute limit_creator_info_per_minute
+    limit_status_per_minute limit_direct_posts_per_day limit_inbox_shares_per_day"
 _looppost_scopes="user.info.basic user.info.profile user.info.stats video.list video.upload video.publish"
 _looppost_global_flags="--help --version --json --verbose --quiet --home --account -h -v -q"
 _looppost_states="queued publishing deferred published in_inbox failed needs_attention cancelled all"
@@ -69,7 +71,7 @@ _looppost()
                 --video | --photo | --from | --format | --caption | --caption-file | --title | \
                 --at | --privacy | --cover-index | --cover-ms | --key | --state | --due-before | \
                 --limit | --endpoint | --bucket | --region | --access-key-id | --public-base-url | \
-                --prefix | --path)
+                --prefix | --path | --jobs)
                 ((i++))
                 [[ ${words[i]-} == = ]] && ((i++))
                 [[ $w == --home && i -lt cword ]] && home=${words[i]}
@@ -132,7 +134,7 @@ _looppost()
             return
             ;;
         --client-key | --name | --port | --redirect-uri | --timeout | --rename | --caption | \
-            --title | --cover-index | --cover-ms | --key | --due-before | --limit)
+            --title | --cover-index | --cover-ms | --key | --due-before | --limit | --jobs)
             return
             ;;
         --state)
@@ -172,7 +174,7 @@ _looppost()
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$flags" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "account app auth config doctor enqueue media queue slots" -- "$cur"))
+                COMPREPLY=($(compgen -W "account app auth config doctor enqueue media publish-due queue quota slots" -- "$cur"))
             fi
             return
             ;;
@@ -239,6 +241,7 @@ _looppost()
                         case "${cmd[2]}" in
                             key_mode) COMPREPLY=($(compgen -W "file passphrase" -- "$cur")) ;;
                             log_file) COMPREPLY=($(compgen -f -- "$cur")) ;;
+                            notify_command) COMPREPLY=($(compgen -c -- "$cur")) ;;
                         esac
                         return
                     fi
@@ -292,6 +295,15 @@ _looppost()
                     ;;
                 show | cancel | retry) ;;
             esac
+            ;;
+        publish-due)
+            flags+=" --limit --dry-run --jobs"
+            ;;
+        quota)
+            if [[ $cur != -* && ${#cmd[@]} -eq 1 ]]; then
+                COMPREPLY=($(compgen -W "$(_looppost_accounts "$home")" -- "$cur"))
+                return
+            fi
             ;;
         slots)
             case "${cmd[1]-}" in

@@ -2,7 +2,7 @@
 # A unit test (tests/unit/test_cli_docs.cpp) checks that every command and long
 # flag of the CLI11 tree is listed here.
 
-set -l commands account app auth config doctor enqueue media queue slots
+set -l commands account app auth config doctor enqueue media publish-due queue quota slots
 set -l app_commands set show
 set -l media_commands set show test
 set -l auth_commands login list status refresh logout
@@ -11,7 +11,9 @@ set -l config_commands get set unset list
 set -l queue_commands list show edit cancel retry reschedule
 set -l slots_commands add list remove
 set -l states queued publishing deferred published in_inbox failed needs_attention cancelled all
-set -l settings api_base auth_base http_timeout http_attempts key_mode log_file
+set -l settings api_base auth_base http_timeout http_attempts key_mode log_file jobs poll_seconds \
+    notify_command limit_inits_per_minute limit_creator_info_per_minute limit_status_per_minute \
+    limit_direct_posts_per_day limit_inbox_shares_per_day
 
 complete -c looppost -f
 
@@ -66,6 +68,7 @@ function __looppost_wants_account
                 set -a words $t
         end
     end
+    test (count $words) -eq 1; and test "$words[1]" = quota; and return 0
     test (count $words) -eq 2; or return 1
     contains -- "$words[1] $words[2]" 'auth status' 'auth refresh' 'auth logout' 'account set' 'account pause' 'account resume'
 end
@@ -96,6 +99,8 @@ complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a doctor -d
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a media -d 'the media host photos are pulled from: set, show, test'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a enqueue -d 'check a video or photos (fixing photos where safe) and queue the post'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a queue -d 'inspect and steer the queue (default: list)'
+complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a publish-due -d 'the cron job: publish every due post, resume anything in flight'
+complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a quota -d 'what TikTok still accepts now, per account'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a slots -d 'weekly posting times per account, for enqueue --next-slot'
 
 # media set s3|dir | show | test
@@ -146,7 +151,7 @@ complete -c looppost -n '__fish_seen_subcommand_from account; and __fish_seen_su
 complete -c looppost -n '__fish_seen_subcommand_from account; and __fish_seen_subcommand_from set' -l default -d 'make it the default account'
 complete -c looppost -n '__fish_seen_subcommand_from account; and __fish_seen_subcommand_from set' -l rename -x -d 'give it a new name'
 
-# The account name after auth status | refresh | logout and account set | pause | resume.
+# The account name after quota, auth status | refresh | logout and account set | pause | resume.
 complete -c looppost -n __looppost_wants_account -a '(__looppost_accounts)' -d account
 
 # config get | set | unset | list
@@ -159,6 +164,7 @@ complete -c looppost -n "__fish_seen_subcommand_from config; and __fish_seen_sub
 # The value after config set key_mode / log_file.
 complete -c looppost -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and __fish_seen_subcommand_from key_mode' -a 'file passphrase' -d 'key mode'
 complete -c looppost -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and __fish_seen_subcommand_from log_file' -F
+complete -c looppost -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and __fish_seen_subcommand_from notify_command' -a '(__fish_complete_command)'
 
 # The post options of enqueue and queue edit.
 function __looppost_post_options
@@ -220,3 +226,8 @@ complete -c looppost -n '__fish_seen_subcommand_from queue; and __fish_seen_subc
 complete -c looppost -n "__fish_seen_subcommand_from slots; and not __fish_seen_subcommand_from $slots_commands" -a add -d "add weekly slots in the account's zone: \"mon,wed,fri 18:00\""
 complete -c looppost -n "__fish_seen_subcommand_from slots; and not __fish_seen_subcommand_from $slots_commands" -a list -d "the slots, with each one's next time"
 complete -c looppost -n "__fish_seen_subcommand_from slots; and not __fish_seen_subcommand_from $slots_commands" -a remove -d 'remove a slot'
+
+# publish-due
+complete -c looppost -n '__fish_seen_subcommand_from publish-due' -l limit -x -d 'publish at most N posts in this run'
+complete -c looppost -n '__fish_seen_subcommand_from publish-due' -l dry-run -d 'show the requests each due post would send; change nothing'
+complete -c looppost -n '__fish_seen_subcommand_from publish-due' -l jobs -x -d 'accounts to work on at once (1 to 32; default: the jobs setting)'

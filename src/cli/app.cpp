@@ -21,7 +21,8 @@ const std::vector<std::pair<std::string_view, AddCommand>>& commands() {
         {"auth", add_auth_command},       {"config", add_config_command},
         {"doctor", add_doctor_command},   {"enqueue", add_enqueue_command},
         {"media", add_media_command},     {"queue", add_queue_command},
-        {"slots", add_slots_command},
+        {"slots", add_slots_command},     {"publish-due", add_publish_command},
+        {"quota", add_quota_command},
     };
     return all;
 }

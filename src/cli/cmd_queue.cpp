@@ -6,6 +6,7 @@
 #include <looppost/cli/post_options.hpp>
 #include <looppost/cli/posts_view.hpp>
 #include <looppost/oauth/auth.hpp>
+#include <looppost/publish/publish.hpp>
 #include <looppost/queue/steer.hpp>
 #include <looppost/schedule/time.hpp>
 #include <looppost/util/strings.hpp>
@@ -231,11 +232,23 @@ void add_queue_command(CLI::App& app, Action& action) {
         };
     });
 
-    auto* cancel = queue->add_subcommand("cancel", "cancel a post that is not being published");
+    auto* cancel = queue->add_subcommand(
+        "cancel", "cancel a post that is not being published, or a photo post TikTok is still "
+                  "downloading");
     cancel->add_option("id", *id, "the post")->required()->type_name("ID");
     cancel->callback([&action, id] {
         action = [id](Session& s) {
-            auto p = queue::cancel(s.db(), s.media(), *id);
+            // In flight, only TikTok can stop it (DESIGN §5): ask it.
+            bool in_flight = queue::post_or_throw(s.db(), *id).state == "publishing";
+            auto p = in_flight ? publish::cancel_in_flight(
+                                     s.auth(), s.media(),
+                                     [&s] {
+                                         return media::open_host(
+                                             s.db(), s.vault(), s.ctx().env(),
+                                             {s.ctx().http(), s.ctx().clock(), s.ctx().random()});
+                                     },
+                                     *id)
+                               : queue::cancel(s.db(), s.media(), *id);
             if (s.out().json())
                 s.out().document(post_json(p));
             else

@@ -174,4 +174,37 @@ std::string default_key(const Draft& d, const std::vector<std::string>& media_sh
     return util::sha256_hex(parts.dump());
 }
 
+/// The post as the input it could have been enqueued from (media as stored).
+PostInput input_of(const store::PostRow& p) {
+    PostInput in;
+    in.account = p.account;
+    for (const auto& m : p.media) {
+        std::filesystem::path path(m.media.sha256); // never read: the media cannot change
+        if (p.kind == "video")
+            in.video = path;
+        else
+            in.photos.push_back(path);
+    }
+    in.caption = p.caption;
+    in.title = p.title;
+    in.at = p.at_text;
+    in.mode = p.mode;
+    in.privacy = p.privacy;
+    auto o = nlohmann::json::parse(p.options, nullptr, false);
+    if (!o.is_object())
+        o = nlohmann::json::object();
+    for (const auto& f : option_fields()) {
+        if (const auto* flag = std::get_if<OptionField::Flag>(&f.member)) {
+            std::string k(f.name);
+            if (o.contains(k) && o[k].is_boolean() && o[k].get<bool>())
+                in.** flag = true;
+        }
+    }
+    if (o.contains("cover_index") && p.kind == "photo")
+        in.cover_index = o["cover_index"].get<std::int64_t>();
+    if (o.contains("cover_ms"))
+        in.cover_ms = o["cover_ms"].get<std::int64_t>();
+    return in;
+}
+
 } // namespace looppost::queue

@@ -11,39 +11,6 @@ namespace {
 /// States in which a post has not started publishing and may be changed.
 const std::vector<std::string> k_editable = {"queued", "deferred", "needs_attention", "failed"};
 
-/// The post as the input it could have been enqueued from (media as stored).
-PostInput as_input(const store::PostRow& p) {
-    PostInput in;
-    in.account = p.account;
-    for (const auto& m : p.media) {
-        std::filesystem::path path(m.media.sha256); // never read: the media cannot change
-        if (p.kind == "video")
-            in.video = path;
-        else
-            in.photos.push_back(path);
-    }
-    in.caption = p.caption;
-    in.title = p.title;
-    in.at = p.at_text;
-    in.mode = p.mode;
-    in.privacy = p.privacy;
-    auto o = nlohmann::json::parse(p.options, nullptr, false);
-    if (!o.is_object())
-        o = nlohmann::json::object();
-    for (const auto& f : option_fields()) {
-        if (const auto* flag = std::get_if<OptionField::Flag>(&f.member)) {
-            std::string k(f.name);
-            if (o.contains(k) && o[k].is_boolean() && o[k].get<bool>())
-                in.** flag = true;
-        }
-    }
-    if (o.contains("cover_index") && p.kind == "photo")
-        in.cover_index = o["cover_index"].get<std::int64_t>();
-    if (o.contains("cover_ms"))
-        in.cover_ms = o["cover_ms"].get<std::int64_t>();
-    return in;
-}
-
 std::string joined(const std::vector<std::string>& v) {
     std::string s;
     for (const auto& x : v)
@@ -63,7 +30,7 @@ store::PostRow post_or_throw(const store::Db& db, std::int64_t id) {
 store::PostRow edit(store::Db& db, std::int64_t id, const PostInput& c, std::int64_t now,
                     const EnqueueHooks& hooks) {
     auto p = post_or_throw(db, id);
-    PostInput in = as_input(p);
+    PostInput in = input_of(p);
     take_options(in, c);
     auto account = db.account_by_id(p.account_id);
     Draft d = check_post(in, *account);

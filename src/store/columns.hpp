@@ -30,4 +30,11 @@ inline std::optional<std::string> opt_text(const SQLite::Column& c) {
     return c.getString();
 }
 
+inline std::optional<std::int64_t> opt_int(const SQLite::Column& c) {
+    if (c.isNull()) {
+        return std::nullopt;
+    }
+    return c.getInt64();
+}
+
 } // namespace looppost::store::detail

@@ -169,6 +169,34 @@ CREATE TABLE media_host (
     updated_at      INTEGER NOT NULL
 ) STRICT;
 )sql"},
+        {7, "publishing: the steps of a publish, quotas", R"sql(
+-- The steps inside `publishing` (DESIGN §5), each persisted before the next begins.
+ALTER TABLE posts ADD COLUMN init_sent_at INTEGER;     -- the init request went out (I3)
+ALTER TABLE posts ADD COLUMN upload_url BLOB;          -- sealed, AD "posts/<id>/upload_url"
+ALTER TABLE posts ADD COLUMN upload_url_until INTEGER; -- TikTok keeps it for an hour
+ALTER TABLE posts ADD COLUMN uploaded_at INTEGER;      -- every byte arrived (201)
+ALTER TABLE posts ADD COLUMN finished_at INTEGER;      -- reached published/in_inbox/failed
+
+-- Calls made to TikTok's limited endpoints, per account (DESIGN §5): a run counts them before
+-- calling and defers instead of hitting the limit. Rows older than a day are pruned.
+CREATE TABLE quota_calls (
+    account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL,  -- init | creator_info | status | direct | inbox
+    at         INTEGER NOT NULL
+) STRICT;
+CREATE INDEX quota_calls_by_kind ON quota_calls (account_id, kind, at);
+
+-- Cool-downs TikTok imposed (429, daily caps): nothing of that kind is tried before `until`.
+-- A NULL account is the app as a whole (reached_active_user_cap).
+CREATE TABLE quota_holds (
+    id         INTEGER PRIMARY KEY,
+    account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL,
+    until      INTEGER NOT NULL,
+    reason     TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX quota_holds_one ON quota_holds (ifnull(account_id, 0), kind);
+)sql"},
     };
     return all;
 }

@@ -10,6 +10,7 @@
 namespace looppost::store {
 namespace {
 
+using detail::opt_int;
 using detail::opt_text;
 using detail::unix_now;
 
@@ -21,13 +22,8 @@ constexpr const char* k_post_columns =
     "p.id, p.account_id, a.name, p.kind, p.mode, p.state, p.caption, p.title, p.privacy, "
     "p.options, p.due_at, p.at_text, p.key, p.attempts, p.next_attempt_at, p.publish_id, "
     "p.upload_offset, p.post_ids, p.error_code, p.error_message, p.error_log_id, p.created_at, "
-    "p.updated_at";
-
-std::optional<std::int64_t> opt_int(const SQLite::Column& c) {
-    if (c.isNull())
-        return std::nullopt;
-    return c.getInt64();
-}
+    "p.updated_at, p.init_sent_at, p.upload_url, p.upload_url_until, p.uploaded_at, "
+    "p.finished_at, p.lease_owner, p.lease_until";
 
 PostRow read_post(SQLite::Statement& q) {
     PostRow p;
@@ -54,6 +50,13 @@ PostRow read_post(SQLite::Statement& q) {
     p.error_log_id = opt_text(q.getColumn(20));
     p.created_at = q.getColumn(21).getInt64();
     p.updated_at = q.getColumn(22).getInt64();
+    p.init_sent_at = opt_int(q.getColumn(23));
+    p.upload_url = detail::blob(q.getColumn(24));
+    p.upload_url_until = opt_int(q.getColumn(25));
+    p.uploaded_at = opt_int(q.getColumn(26));
+    p.finished_at = opt_int(q.getColumn(27));
+    p.lease_owner = opt_text(q.getColumn(28));
+    p.lease_until = opt_int(q.getColumn(29));
     return p;
 }
 
@@ -335,8 +338,12 @@ bool Db::post_set_state(std::int64_t id, const std::vector<std::string>& from,
     std::string in;
     for (std::size_t i = 0; i < from.size(); ++i)
         in += i == 0 ? "?" : ", ?";
+    // Queued again by the user: a lost init's mark goes (the user decided to send it again);
+    // a publish id stays, so publish-due asks TikTok about it first.
     std::string reset = to == "queued" ? ", attempts = 0, next_attempt_at = NULL, error_code = "
-                                         "NULL, error_message = NULL, error_log_id = NULL"
+                                         "NULL, error_message = NULL, error_log_id = NULL, "
+                                         "init_sent_at = CASE WHEN publish_id IS NULL THEN NULL "
+                                         "ELSE init_sent_at END, finished_at = NULL"
                                        : "";
     SQLite::Statement q(*m_db, fmt::format("UPDATE posts SET state = ?, updated_at = ?{} "
                                            "WHERE id = ? AND state IN ({})",

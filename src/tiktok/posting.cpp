@@ -40,8 +40,10 @@ json post_info(const PostInfo& p) {
     return j;
 }
 
+} // namespace
+
 // Reference §4.7: MEDIA_UPLOAD takes only the texts; the rest is DIRECT_POST only.
-json photo_body(const PhotoPost& p) {
+json photo_init_body(const PhotoPost& p) {
     bool direct = p.mode == PhotoPost::Mode::direct;
     json info = json::object();
     if (!p.title.empty()) {
@@ -68,6 +70,20 @@ json photo_body(const PhotoPost& p) {
     }
     return body;
 }
+
+std::string video_init_path(const PostInfo* info) {
+    return info != nullptr ? "/v2/post/publish/video/init/" : "/v2/post/publish/inbox/video/init/";
+}
+
+json video_init_body(const PostInfo* info, const ChunkPlan& plan) {
+    json body = {{"source_info", source_info(plan)}};
+    if (info != nullptr) {
+        body["post_info"] = post_info(*info);
+    }
+    return body;
+}
+
+namespace {
 
 // "bytes 0-N/T" (also "bytes=0-N/T"): N + 1 bytes held. nullopt when it says something else.
 std::optional<std::uint64_t> received_from(const std::optional<std::string>& range) {
@@ -158,12 +174,8 @@ net::Result Api::post_json(const vault::Secret& access_token, const std::string&
 
 Result<VideoInit> Api::init_video(const vault::Secret& access_token, const PostInfo* info,
                                   const ChunkPlan& plan) {
-    json body = {{"source_info", source_info(plan)}};
-    if (info != nullptr) {
-        body["post_info"] = post_info(*info);
-    }
-    const char* path =
-        info != nullptr ? "/v2/post/publish/video/init/" : "/v2/post/publish/inbox/video/init/";
+    json body = video_init_body(info, plan);
+    std::string path = video_init_path(info);
     // Never retried, never resent by libcurl: a second init may be a second post (DESIGN I3).
     auto data = envelope_data(
         post_json(access_token, path, body.dump(), std::nullopt, /*at_most_once=*/true));
@@ -215,8 +227,8 @@ Result<UploadProgress> Api::upload_chunk(const std::string& upload_url, const st
 }
 
 Result<std::string> Api::init_photos(const vault::Secret& access_token, const PhotoPost& post) {
-    auto data = envelope_data(post_json(access_token, "/v2/post/publish/content/init/",
-                                        photo_body(post).dump(), std::nullopt,
+    auto data = envelope_data(post_json(access_token, k_photo_init_path,
+                                        photo_init_body(post).dump(), std::nullopt,
                                         /*at_most_once=*/true));
     if (!data) {
         return util::unexpected(data.error());

@@ -16,6 +16,7 @@ public:
     Output(bool json, bool quiet, bool color);
 
     bool json() const { return m_json; }
+    bool quiet() const { return m_quiet; }
     bool color() const { return m_color; }
 
     /// The command's one JSON document.

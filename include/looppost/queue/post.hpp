@@ -44,4 +44,8 @@ Draft check_post(const PostInput& in, const store::AccountRow& account);
 /// original media file in order, caption, title, mode, privacy and the `at` text as given.
 std::string default_key(const Draft& d, const std::vector<std::string>& media_sha256);
 
+/// A stored post as the input it could have been enqueued from (media by their sha256, never
+/// read again): edits and publish-time checks run the same rules as enqueue.
+PostInput input_of(const store::PostRow& p);
+
 } // namespace looppost::queue

@@ -126,7 +126,53 @@ struct PostRow {
     std::optional<std::string> error_log_id;
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
+    // The steps inside `publishing` (DESIGN §5).
+    std::optional<std::int64_t> init_sent_at; ///< the init went out; with no publish_id: I3
+    Blob upload_url;                          ///< sealed; empty when none
+    std::optional<std::int64_t> upload_url_until;
+    std::optional<std::int64_t> uploaded_at; ///< every byte arrived
+    std::optional<std::int64_t> finished_at;
+    std::optional<std::string> lease_owner;
+    std::optional<std::int64_t> lease_until;
     std::vector<PostMediaRow> media;
+};
+
+/// A post publish-due may have to work on (the idle tick reads only these columns).
+struct DueRow {
+    std::int64_t id = 0;
+    std::int64_t account_id = 0;
+    std::string state;
+    std::int64_t due_at = 0;
+    std::optional<std::int64_t> next_attempt_at;
+    std::optional<std::string> lease_owner;
+    std::optional<std::int64_t> lease_until;
+};
+
+/// How a publish ends for now (Db::post_finish).
+struct PostOutcome {
+    std::string state; ///< published | in_inbox | failed | needs_attention | deferred | queued
+    std::optional<std::string> error_code;
+    std::optional<std::string> error_message;
+    std::optional<std::string> error_log_id;
+    std::optional<std::int64_t> next_attempt_at; ///< deferred
+    std::optional<std::string> post_ids;         ///< JSON array, when TikTok gave them
+    /// TikTok provably holds nothing of this attempt (it refused the init, or the post FAILED):
+    /// the next attempt may initialise again, so the publish id and upload state are cleared.
+    bool forget_publish = false;
+};
+
+/// A call to one of TikTok's limited endpoints, or a post counted against a daily cap.
+struct QuotaUse {
+    std::string kind;        ///< init | creator_info | status | direct | inbox
+    int limit = 0;           ///< calls allowed per window
+    std::int64_t window = 0; ///< seconds
+};
+
+struct QuotaHold {
+    std::optional<std::int64_t> account_id; ///< nullopt: the whole app
+    std::string kind;
+    std::int64_t until = 0;
+    std::string reason;
 };
 
 /// The fields a new post is stored with; media by id, in order.
@@ -284,6 +330,57 @@ public:
     /// Moves the post to `to` when it is in one of `from`; clears the error, attempts and retry
     /// time when `to` is queued. False when its state was not one of `from`.
     bool post_set_state(std::int64_t id, const std::vector<std::string>& from, std::string_view to);
+
+    // publishing (src/store/publishing.cpp): every write names the lease owner and happens only
+    // while that owner still holds the post in `publishing` (false: it lost it, nothing written)
+
+    /// Posts publish-due may have work on at `now`: queued or deferred and due, or publishing.
+    /// One indexed query: this is the whole of an idle tick.
+    std::vector<DueRow> due(std::int64_t now, std::optional<std::int64_t> account_id) const;
+    /// Claims the account's next post for `owner` until `until`: a publishing post whose lease
+    /// expired or whose owner is gone (`gone(owner)`) first, else the first due queued or
+    /// deferred post, in due order. Nothing while another owner holds one of the account's posts
+    /// (one at a time per account). Call inside a transaction.
+    /// `skip`: posts this run already worked on. Returns the post and the state it was in.
+    std::optional<std::pair<std::int64_t, std::string>>
+    post_claim(std::int64_t account_id, std::string_view owner, std::int64_t now,
+               std::int64_t until, const std::function<bool(const std::string&)>& gone,
+               const std::vector<std::int64_t>& skip);
+    /// TikTok provably holds nothing usable of the post's publish (status FAILED): clears the
+    /// publish id and upload state so it can be initialised again, keeping the claim.
+    bool post_forget_publish(std::int64_t id, std::string_view owner);
+    bool post_renew(std::int64_t id, std::string_view owner, std::int64_t until);
+    /// Records that the init request is about to go out (DESIGN I3).
+    bool post_init_sent(std::int64_t id, std::string_view owner, std::int64_t now);
+    /// Stores what init answered, before anything else is done (DESIGN I1).
+    bool post_set_publish(std::int64_t id, std::string_view owner, std::string_view publish_id,
+                          const Blob& upload_url, std::optional<std::int64_t> upload_url_until);
+    bool post_set_upload_offset(std::int64_t id, std::string_view owner, std::int64_t offset,
+                                std::int64_t lease_until);
+    bool post_set_uploaded(std::int64_t id, std::string_view owner, std::int64_t now);
+    /// Ends this attempt: the post leaves `publishing` (or stays in it with `state`
+    /// "publishing", lease released, for the next run to resume). Records an event.
+    bool post_finish(std::int64_t id, std::string_view owner, const PostOutcome& o,
+                     std::int64_t now);
+    /// Cancels a publishing post whose pull TikTok stopped (queue cancel in flight).
+    bool post_cancel_publishing(std::int64_t id, std::int64_t now);
+    void post_media_set_hosted(std::int64_t post_id, int position,
+                               const std::optional<std::string>& key,
+                               const std::optional<std::string>& url, std::string_view state);
+
+    // quotas (src/store/publishing.cpp)
+    /// Counts the calls of `uses` at `now` when each is within its limit and no hold of its kind
+    /// (or of the app, for init kinds) lasts; otherwise records nothing and returns when the
+    /// first blocked kind frees up, with why. Call inside a transaction.
+    std::optional<std::pair<std::int64_t, std::string>>
+    quota_take(std::int64_t account_id, const std::vector<QuotaUse>& uses, std::int64_t now);
+    /// Calls of `kind` by the account since `since`, and the oldest of them.
+    std::pair<int, std::optional<std::int64_t>> quota_used(std::int64_t account_id,
+                                                           std::string_view kind,
+                                                           std::int64_t since) const;
+    void quota_hold(const QuotaHold& h);
+    /// Holds lasting after `now` (the account's and the app's).
+    std::vector<QuotaHold> quota_holds(std::int64_t account_id, std::int64_t now) const;
 
     // slots (src/store/posts.cpp)
     std::int64_t slot_add(std::int64_t account_id, int days, int minute);

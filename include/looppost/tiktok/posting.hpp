@@ -3,6 +3,8 @@
 // members of tiktok::Api (api.hpp); they are defined in src/tiktok/posting.cpp.
 
 #include <cstdint>
+#include <looppost/tiktok/chunk_plan.hpp>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,6 +62,12 @@ struct PublishStatus {
     std::optional<std::int64_t> uploaded_bytes;
     std::optional<std::int64_t> downloaded_bytes;
 };
+
+/// The request bodies the inits send (also shown by `publish-due --dry-run`).
+std::string video_init_path(const PostInfo* info); ///< direct when `info`, else inbox
+nlohmann::json video_init_body(const PostInfo* info, const ChunkPlan& plan);
+inline constexpr const char* k_photo_init_path = "/v2/post/publish/content/init/";
+nlohmann::json photo_init_body(const PhotoPost& post);
 
 /// Failure codes for an upload PUT, which answers with a status and no documented body
 /// (reference §4.5): Failure::code holds one of these, Failure::kind is api.
