@@ -208,3 +208,31 @@ TEST_CASE("faults on status/fetch are retried and the post ends right") {
         check_fault(w, fault, k_status, "POST", i++ % 2 == 0 ? "inbox" : "direct", false);
     }
 }
+
+TEST_CASE("creator_info failing on every attempt: deferred with exit 69, never needs attention") {
+    // creator_info is a question, not an init: a lost answer creates nothing at TikTok, so there
+    // is nothing for a human to check (I3 is about inits); the run says TikTok is unavailable.
+    FaultWorld w;
+    for (const Fault& fault :
+         {Fault{"503 every time", {{"kind", "status"}, {"http_status", 503}}, false},
+          Fault{"dropped every time", {{"kind", "drop"}, {"when", "after"}}, false}}) {
+        const auto q = w.queue_post("direct");
+        w.sbx.del("faults");
+        json rule = fault.rule;
+        rule["path_prefix"] = k_creator_info;
+        rule["times"] = 50;
+        w.sbx.post("faults", rule);
+        const std::size_t log_from = w.state()["requests"].size();
+        auto r = w.publish();
+        w.sbx.del("faults");
+        const json post = w.post(q.id);
+        INFO(fault.name, ": exit ", r.exit_code, "; stderr: ", r.err, "\npost: ", show(post));
+        CHECK(r.exit_code == 69);
+        CHECK((post["state"] == "deferred" || post["state"] == "queued"));
+        CHECK(!contains(r.err, "needs attention"));
+        CHECK(init_requests(w.state(), log_from) == 0);
+        // TikTok is back: the post goes out.
+        settle(w, q.id);
+        CHECK(w.post(q.id)["state"] == "published");
+    }
+}
