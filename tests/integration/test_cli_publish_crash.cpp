@@ -39,11 +39,14 @@ const Item* item_of(const std::vector<Item>& items, const json& sent) {
 }
 
 /// The trial's posts, enqueued in one bulk call.
-std::vector<Item> enqueue_trial(const World& w, int trial, bool with_photo) {
+std::vector<Item> enqueue_trial(const World& w, int trial, bool with_photo, bool big) {
     const std::uint64_t base = fs::file_size(w.in("clip.mp4")) + 1000;
+    const std::uint64_t offset = static_cast<std::uint64_t>(trial) * 16;
     std::vector<Item> items;
-    items.push_back({0, "inbox", fmt::format("trial {} inbox", trial), {}, base + trial * 16 + 0});
-    items.push_back({0, "direct", fmt::format("trial {} direct", trial), {}, base + trial * 16 + 8});
+    items.push_back({0, "inbox", fmt::format("trial {} inbox", trial), {}, base + offset});
+    // A big one now and then: seven chunks, so kills fall between chunks too.
+    items.push_back({0, "direct", fmt::format("trial {} direct", trial), {},
+                     (big ? 70'000'000 : base) + offset + 8});
     if (with_photo) {
         items.push_back({0, "photo", fmt::format("trial {} photos", trial), {}, 0});
     }
@@ -105,7 +108,8 @@ TEST_CASE("kill -9 at random points: never a second post or init, every item acc
     MESSAGE("kill -9 trials: seed ", seed, " (LOOPPOST_TEST_SEED=", seed, " replays them)");
     std::mt19937_64 rng(seed);
 
-    constexpr int k_trials = 50;
+    constexpr int k_trials = 100;
+    constexpr int k_big_every = 12; // trials 6, 18, 30, …: a 70 MB video, killed within 1.5 s
     int max_delay_ms = 0; // set from an uninterrupted run
     std::map<std::string, int> outcomes;
     const auto started = steady_clock::now();
@@ -113,7 +117,8 @@ TEST_CASE("kill -9 at random points: never a second post or init, every item acc
     for (int trial = 0; trial <= k_trials; ++trial) {
         const bool calibrate = trial == 0;
         const bool with_photo = trial % 3 == 0;
-        const std::vector<Item> items = enqueue_trial(w, trial, with_photo);
+        const bool big = trial % k_big_every == k_big_every / 2;
+        const std::vector<Item> items = enqueue_trial(w, trial, with_photo, big);
         const json before = w.state();
         const std::size_t log_from = before["requests"].size();
         const std::size_t posts_from = before["posts"].size();
@@ -124,11 +129,12 @@ TEST_CASE("kill -9 at random points: never a second post or init, every item acc
             auto r = w.publish();
             REQUIRE_MESSAGE(r.exit_code == 0, r.err);
             const auto took = duration_cast<milliseconds>(steady_clock::now() - t0).count();
-            max_delay_ms = static_cast<int>(std::clamp<long long>(took * 13 / 10, 50, 3000));
+            max_delay_ms = static_cast<int>(std::clamp<long long>(took * 3 / 2, 40, 3000));
             MESSAGE("an uninterrupted run took ", took, " ms; kills fall in 0-", max_delay_ms,
                     " ms");
         } else {
-            delay_ms = static_cast<int>(rng() % static_cast<std::uint64_t>(max_delay_ms + 1));
+            const int window = big ? 1500 : max_delay_ms;
+            delay_ms = static_cast<int>(rng() % static_cast<std::uint64_t>(window + 1));
             auto p = w.home.start({"publish-due"});
             std::this_thread::sleep_for(milliseconds(delay_ms));
             p->signal(SIGKILL);
@@ -144,7 +150,7 @@ TEST_CASE("kill -9 at random points: never a second post or init, every item acc
                 all_settled = all_settled && settled(s.first);
             if (all_settled && run > 0)
                 break;
-            auto r = w.publish();
+            auto r = w.publish({"-v"});
             runs_said += fmt::format("run {}: exit {}: {}\n", run + 1, r.exit_code, r.err);
             auto now = snapshot(w, items);
             if (now == last && run > 0)
@@ -153,7 +159,21 @@ TEST_CASE("kill -9 at random points: never a second post or init, every item acc
         }
 
         const json state = w.state();
-        INFO("trial ", trial, " (seed ", seed, ", kill after ", delay_ms, " ms)\n", runs_said);
+        std::string log;
+        for (std::size_t i = log_from; i < state["requests"].size(); ++i) {
+            const json& req = state["requests"][i];
+            log += fmt::format("  {} {} {} {}\n", req["method"].get<std::string>(),
+                               req["path"].get<std::string>(), req["status"].dump(),
+                               req["fault"].dump());
+        }
+        std::string uploads;
+        for (const auto& u : state["uploads"]) {
+            if (u["video_size"].get<std::uint64_t>() > 70'000'000 &&
+                u["video_size"] == items[1].size)
+                uploads += u.dump() + "\n";
+        }
+        INFO("trial ", trial, " (seed ", seed, ", kill after ", delay_ms, " ms)\n", runs_said,
+             "sandbox requests:\n", log, uploads);
         // The sandbox's posts of this trial: each one an item's, at most one per item.
         std::map<std::int64_t, std::vector<json>> sent_for;
         for (std::size_t i = posts_from; i < state["posts"].size(); ++i) {
@@ -203,10 +223,15 @@ TEST_CASE("kill -9 at random points: never a second post or init, every item acc
             for (const auto& item : items)
                 CHECK(queue[item.id]["state"] != "needs_attention");
         }
+        for (const auto& item : items) {
+            if (!item.video.empty())
+                fs::remove(item.video); // the big ones add up
+        }
     }
     const auto took = duration_cast<seconds>(steady_clock::now() - started).count();
     std::string summary;
     for (const auto& [s, n] : outcomes)
         summary += fmt::format(" {} {}", n, s);
     MESSAGE(k_trials, " kill -9 trials in ", took, " s; items:", summary);
+    CHECK(outcomes["needs_attention"] < outcomes["published"] + outcomes["in_inbox"]);
 }
