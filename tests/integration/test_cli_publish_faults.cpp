@@ -6,7 +6,9 @@
 
 #include "test_cli_publish.hpp"
 
+#include <chrono>
 #include <fmt/format.h>
+#include <thread>
 
 using namespace publish_test;
 
@@ -115,6 +117,19 @@ void check_fault(FaultWorld& w, const Fault& fault, const std::string& path,
     const std::size_t log_from = w.state()["requests"].size();
 
     const std::string said = settle(w, q.id);
+    if (fault.rule["kind"] == "delay") {
+        // The sandbox answers a delayed request (and logs it) only after the delay, when
+        // looppost has long given up: wait for it before counting.
+        for (int i = 0; i < 100; ++i) {
+            const json log = w.state()["requests"];
+            bool seen = false;
+            for (std::size_t k = log_from; k < log.size(); ++k)
+                seen = seen || log[k]["fault"] == "delay";
+            if (seen)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
     const json rules = w.sbx.get("faults")["rules"];
     w.sbx.del("faults");
     const json post = w.post(q.id);
@@ -147,7 +162,9 @@ void check_fault(FaultWorld& w, const Fault& fault, const std::string& path,
     }
     // Everything else is retried and ends right.
     CHECK((s == (kind == "direct" ? "published" : "in_inbox")));
-    REQUIRE(sent.size() == 1);
+    CHECK(sent.size() == 1);
+    if (sent.size() != 1)
+        return; // the next fault still gets its own post
     CHECK(post["publish_id"] == sent[0]["publish_id"]);
     CHECK(sent[0]["status"] == (kind == "direct" ? "PUBLISH_COMPLETE" : "SEND_TO_USER_INBOX"));
     if (kind != "photo") {
