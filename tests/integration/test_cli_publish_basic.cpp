@@ -526,7 +526,7 @@ TEST_CASE("quota --json shows the inits used and what remains after publishing")
     CHECK(contains(text.out, "alice"));
 }
 
-TEST_CASE("a post still processing stays publishing, silently; the next run finishes it") {
+TEST_CASE("a post still processing stays publishing, silently, and the next run finishes it") {
     World w;
     w.sbx.post("config", {{"processing", "realistic"}});
     w.set("poll_seconds", "0");
