@@ -255,3 +255,76 @@ TEST_CASE("kill -9 at random points: never a second post or init, every item acc
             " later runs for deferred items");
     CHECK(outcomes["needs_attention"] < outcomes["published"] + outcomes["in_inbox"]);
 }
+
+TEST_CASE("killed while TikTok holds the init: the next run asks a human, never a second init") {
+    World w;
+    for (const char* mode : {"inbox", "direct"}) {
+        const std::int64_t id = w.enqueue_video(w.in("clip.mp4"), std::string("held ") + mode,
+                                                mode, std::string(mode) == "direct" ? "private" : "");
+        const std::string path = std::string(mode) == "direct" ? k_video_init : k_inbox_init;
+        w.sbx.post("faults", {{"path_prefix", path}, {"kind", "delay"}, {"ms", 1500}, {"times", 1}});
+        const std::size_t log_from = w.state()["requests"].size();
+        const std::size_t posts_before = w.state()["posts"].size();
+        auto p = w.home.start({"publish-due"});
+        // Kill it once the init is at TikTok (held by the delay), before any answer.
+        for (int i = 0; i < 100 && w.post(id)["state"] != "publishing"; ++i)
+            std::this_thread::sleep_for(milliseconds(20));
+        std::this_thread::sleep_for(milliseconds(300));
+        p->signal(SIGKILL);
+        p->finish(seconds(10));
+        std::this_thread::sleep_for(milliseconds(1500)); // TikTok finishes the init meanwhile
+
+        auto r = w.publish();
+        auto again = w.publish();
+        const json post = w.post(id);
+        const json state = w.state();
+        INFO(mode, ": ", r.err, "\npost: ", show(post));
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, fmt::format("post {} (alice) needs attention: ", id)));
+        CHECK(post["state"] == "needs_attention");
+        CHECK(has_reason(post));
+        CHECK(again.exit_code == 0);
+        CHECK(init_requests(state, log_from) == 1);           // I3
+        CHECK(state["posts"].size() == posts_before + 1);    // TikTok has it: one post (I1)
+    }
+}
+
+TEST_CASE("killed in the middle of a seven-chunk upload: the next run resumes where TikTok is") {
+    World w;
+    const fs::path video = w.video_of_size(70'000'123);
+    const std::int64_t id = w.enqueue_video(video, "resumed", "direct", "private");
+    // The third chunk is held at TikTok; the run is killed while it waits.
+    w.sbx.post("faults", {{"path_prefix", k_upload}, {"kind", "delay"}, {"ms", 1500},
+                          {"skip", 2}, {"times", 1}});
+    auto p = w.home.start({"publish-due"});
+    for (int i = 0; i < 200; ++i) {
+        const json faults = w.sbx.get("faults")["rules"];
+        if (!faults.empty() && faults[0]["fired"] == 1)
+            break;
+        std::this_thread::sleep_for(milliseconds(20));
+    }
+    p->signal(SIGKILL);
+    p->finish(seconds(10));
+    const json during = w.post(id);
+    INFO("after the kill: ", show(during));
+    CHECK(during["state"] == "publishing");
+    std::this_thread::sleep_for(milliseconds(1700)); // the held chunk's connection is gone
+
+    std::string said;
+    for (int run = 0; run < 3 && !settled(w.post(id)["state"]); ++run) {
+        auto r = w.publish({"-v"});
+        said += fmt::format("run {}: exit {}\n{}", run + 1, r.exit_code, r.err);
+    }
+    const json post = w.post(id);
+    const json state = w.state();
+    INFO(said, "\npost: ", show(post));
+    CHECK(post["state"] == "published");
+    REQUIRE(state["posts"].size() == 1);
+    CHECK(init_requests(state) == 1);
+    CHECK(state["posts"][0]["sha256"] == harness::sha256_of(video));
+    const json upload = ledger_upload(state, post["publish_id"]);
+    REQUIRE(upload.is_object());
+    CHECK(upload["chunks_received"] == 7);
+    // Chunks 1 and 2 were not sent again: at most the held one is repeated.
+    CHECK(requests_to(state, k_upload) <= 9);
+}
