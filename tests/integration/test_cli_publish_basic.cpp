@@ -638,3 +638,72 @@ TEST_CASE("queue retry of a post needing attention sends it again when the user 
     CHECK(w.post(id)["state"] == "published");
     CHECK(init_requests(w.state()) == 1);
 }
+
+TEST_CASE("--json lists the posts the run touched, as they are after it, with their message") {
+    World w;
+    const std::int64_t inbox = w.enqueue_video(w.in("clip.mp4"), "json inbox", "inbox");
+    const std::int64_t direct = w.enqueue_video(w.in("clip.mp4"), "json direct", "direct", "private");
+    w.enqueue({"--video", w.in("clip.mp4").string(), "--at", "+1d", "--caption", "not yet"});
+    auto r = w.publish({"--json"});
+    INFO("stdout: ", r.out, "\nstderr: ", r.err);
+    CHECK(r.exit_code == 0);
+    const json doc = r.json();
+    CHECK(doc["dry_run"] == false);
+    REQUIRE(doc["posts"].size() == 2);
+    for (const auto& p : doc["posts"]) {
+        if (p["id"] == inbox) {
+            CHECK(p["state"] == "in_inbox");
+            CHECK(p["publish_id"].is_string());
+            REQUIRE(p["message"].is_string());
+            CHECK(contains(r.err, "looppost: " + p["message"].get<std::string>()));
+        } else {
+            CHECK(p["id"] == direct);
+            CHECK(p["state"] == "published");
+            CHECK(p["message"].is_null());
+        }
+    }
+}
+
+TEST_CASE("an access token TikTok no longer accepts is refreshed once and the post goes out") {
+    World w;
+    const std::int64_t id = w.enqueue_video(w.in("clip.mp4"), "after a day", "inbox");
+    w.sbx.post("clock/advance", {{"seconds", 86400 + 60}}); // the access token expired at TikTok
+    auto r = w.publish();
+    INFO("stderr: ", r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(w.post(id)["state"] == "in_inbox");
+    const json state = w.state();
+    CHECK(state["refreshes"] == 1);
+    CHECK(state["posts"].size() == 1);
+}
+
+TEST_CASE("TikTok failing to pull the photos: deferred, copies deleted, then sent again") {
+    World w;
+    w.use_dir_host();
+    const std::int64_t id = w.enqueue({"--photo", w.in("a.jpg").string(), w.in("b.jpg").string(),
+                                       "--caption", "pull me"})["id"];
+    // The host answers TikTok's first download with an error: TikTok says photo_pull_failed.
+    w.sbx.post("faults", {{"path_prefix", "/media/"}, {"kind", "status"}, {"http_status", 500},
+                          {"times", 1}});
+    auto r = w.publish();
+    const json deferred = w.post(id);
+    INFO("stderr: ", r.err, "\npost: ", show(deferred));
+    CHECK(r.exit_code == 75);
+    CHECK(r.err.empty());
+    CHECK(deferred["state"] == "deferred");
+    CHECK(deferred["error"]["code"] == "photo_pull_failed");
+    CHECK(deferred["publish_id"].is_null()); // TikTok dropped that attempt
+    CHECK(fs::is_empty(w.www.path()));
+    auto later = harness::later(w.home, offset_past(deferred), {"publish-due"});
+    INFO("later: ", later.err);
+    CHECK(later.exit_code == 0);
+    const json done = w.post(id);
+    CHECK(done["state"] == "in_inbox");
+    const json state = w.state();
+    REQUIRE(state["posts"].size() == 2); // the failed attempt and the new one: one post in the end
+    CHECK(state["posts"][0]["status"] == "FAILED");
+    CHECK(state["posts"][0]["fail_reason"] == "photo_pull_failed");
+    CHECK(state["posts"][1]["status"] == "SEND_TO_USER_INBOX");
+    CHECK(state["posts"][1]["publish_id"] == done["publish_id"]);
+    CHECK(fs::is_empty(w.www.path()));
+}
