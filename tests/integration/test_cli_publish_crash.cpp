@@ -262,14 +262,18 @@ TEST_CASE("killed while TikTok holds the init: the next run asks a human, never 
         const std::int64_t id = w.enqueue_video(w.in("clip.mp4"), std::string("held ") + mode,
                                                 mode, std::string(mode) == "direct" ? "private" : "");
         const std::string path = std::string(mode) == "direct" ? k_video_init : k_inbox_init;
-        w.sbx.post("faults", {{"path_prefix", path}, {"kind", "delay"}, {"ms", 1500}, {"times", 1}});
         const std::size_t log_from = w.state()["requests"].size();
         const std::size_t posts_before = w.state()["posts"].size();
+        w.sbx.del("faults");
+        w.sbx.post("faults", {{"path_prefix", path}, {"kind", "delay"}, {"ms", 1500}, {"times", 1}});
         auto p = w.home.start({"publish-due"});
         // Kill it once the init is at TikTok (held by the delay), before any answer.
-        for (int i = 0; i < 100 && w.post(id)["state"] != "publishing"; ++i)
+        for (int i = 0; i < 250; ++i) {
+            const json rules = w.sbx.get("faults")["rules"];
+            if (!rules.empty() && rules.back()["fired"] == 1)
+                break;
             std::this_thread::sleep_for(milliseconds(20));
-        std::this_thread::sleep_for(milliseconds(300));
+        }
         p->signal(SIGKILL);
         p->finish(seconds(10));
         std::this_thread::sleep_for(milliseconds(1500)); // TikTok finishes the init meanwhile
