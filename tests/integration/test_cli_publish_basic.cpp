@@ -707,3 +707,21 @@ TEST_CASE("TikTok failing to pull the photos: deferred, copies deleted, then sen
     CHECK(state["posts"][1]["publish_id"] == done["publish_id"]);
     CHECK(fs::is_empty(w.www.path()));
 }
+
+TEST_CASE("TikTok unreachable (connection refused): exit 69, the post waits, nothing for a human") {
+    World w;
+    const std::int64_t inbox = w.enqueue_video(w.in("clip.mp4"), "unreachable inbox", "inbox");
+    const std::int64_t direct =
+        w.enqueue_video(w.in("clip.mp4"), "unreachable direct", "direct", "private");
+    // A port nobody listens on: refused before anything is sent, so nothing is ambiguous.
+    auto r = w.publish({}, {{"LOOPPOST_API_BASE", "http://127.0.0.1:9"}});
+    INFO("stderr: ", r.err);
+    CHECK(r.exit_code == 69);
+    CHECK(!contains(r.err, "needs attention"));
+    for (std::int64_t id : {inbox, direct}) {
+        const json post = w.post(id);
+        INFO(show(post));
+        CHECK((post["state"] == "queued" || post["state"] == "deferred"));
+    }
+    CHECK(w.state()["posts"].empty());
+}
