@@ -1,8 +1,8 @@
 // looppost publish-due | quota
 
 #include <fmt/format.h>
-#include <looppost/cli/app.hpp>
 #include <looppost/cli/accounts_view.hpp>
+#include <looppost/cli/app.hpp>
 #include <looppost/cli/posts_view.hpp>
 #include <looppost/core/clock.hpp>
 #include <looppost/publish/notify.hpp>
@@ -103,9 +103,9 @@ std::optional<std::int64_t> chosen_account(Session& s) {
 
 Exit dry_run(Session& s, std::optional<std::int64_t> account_id) {
     auto host = media::describe_host(s.db());
-    auto posts = publish::dry_run(s.db(), s.now(), account_id,
-                                  host ? std::optional<std::string>(host->public_base_url)
-                                       : std::nullopt);
+    auto posts =
+        publish::dry_run(s.db(), s.now(), account_id,
+                         host ? std::optional<std::string>(host->public_base_url) : std::nullopt);
     if (s.out().json()) {
         s.out().document({{"dry_run", true}, {"posts", posts}});
         return Exit::ok;
@@ -151,7 +151,9 @@ Exit publish_due(Session& s, const PublishFlags& flags) {
     } catch (const Error& e) {
         if (e.exit() != Exit::config_missing)
             throw;
-        reporter.event({.kind = "config_missing", .message = e.what(), .human = true,
+        reporter.event({.kind = "config_missing",
+                        .message = e.what(),
+                        .human = true,
                         .exit = Exit::config_missing});
         summary.exit = Exit::config_missing;
     }
@@ -184,11 +186,13 @@ Exit quota(Session& s, const std::optional<std::string>& name) {
         std::vector<std::vector<std::string>> rows = {{"LIMIT", "USED", "REMAINING", "RESETS"}};
         for (const auto& l : r.lines) {
             int remaining = std::max(0, l.limit - l.used);
-            lines[l.name] = {{"limit", l.limit},
-                             {"used", l.used},
-                             {"remaining", remaining},
-                             {"resets_at", l.resets_at ? utc_or_null(*l.resets_at) : nlohmann::json()}};
-            rows.push_back({l.name, std::to_string(l.used), fmt::format("{}/{}", remaining, l.limit),
+            lines[l.name] = {
+                {"limit", l.limit},
+                {"used", l.used},
+                {"remaining", remaining},
+                {"resets_at", l.resets_at ? utc_or_null(*l.resets_at) : nlohmann::json()}};
+            rows.push_back({l.name, std::to_string(l.used),
+                            fmt::format("{}/{}", remaining, l.limit),
                             l.resets_at ? local_time(*l.resets_at, a.time_zone) : "-"});
         }
         nlohmann::json holds = nlohmann::json::array();
@@ -227,9 +231,8 @@ void add_publish_command(CLI::App& app, Action& action) {
     cmd->add_option("--jobs", flags->jobs, "accounts worked on at once (default: the jobs setting)")
         ->type_name("N")
         ->check(CLI::Range(1, 32));
-    cmd->callback([&action, flags] {
-        action = [flags](Session& s) { return publish_due(s, *flags); };
-    });
+    cmd->callback(
+        [&action, flags] { action = [flags](Session& s) { return publish_due(s, *flags); }; });
 }
 
 void add_quota_command(CLI::App& app, Action& action) {

@@ -40,8 +40,12 @@ public:
 
     std::string kind() const override { return "dir"; }
 
-    HostedObject put(const fs::path& file, std::string_view, std::string_view mime) override {
-        std::string key = make_object_key(m_random, m_config.prefix, mime);
+    std::string new_key(std::string_view mime) override {
+        return make_object_key(m_random, m_config.prefix, mime);
+    }
+
+    HostedObject put_as(const std::string& key, const fs::path& file, std::string_view,
+                        std::string_view) override {
         fs::path target = m_config.path / key;
         std::error_code ec;
         fs::create_directories(target.parent_path(), ec);

@@ -60,9 +60,12 @@ public:
 
     std::string kind() const override { return "s3"; }
 
-    HostedObject put(const fs::path& file, std::string_view sha256,
-                     std::string_view mime) override {
-        std::string key = make_object_key(m_seams.random, m_config.prefix, mime);
+    std::string new_key(std::string_view mime) override {
+        return make_object_key(m_seams.random, m_config.prefix, mime);
+    }
+
+    HostedObject put_as(const std::string& key, const fs::path& file, std::string_view sha256,
+                        std::string_view mime) override {
         FileBody body(file);
         auto req = signed_request("PUT", key, sha256);
         req.headers.emplace_back("Content-Type", std::string(mime));

@@ -1,9 +1,9 @@
 // `queue cancel` of a post in flight (DESIGN §5): only a photo pull TikTok is still downloading
 // can be stopped; anything further along has reached TikTok for good.
 
-#include <fmt/format.h>
 #include "worker.hpp"
 
+#include <fmt/format.h>
 #include <looppost/queue/enqueue.hpp>
 #include <looppost/queue/steer.hpp>
 #include <looppost/tiktok/outcome.hpp>
@@ -26,9 +26,10 @@ store::PostRow cancel_in_flight(oauth::AuthEnv& auth, media::LocalStore& store,
         throw refuse("its init is on its way to TikTok");
     if (p.kind != "photo")
         throw refuse("its video is being uploaded or processed");
-    auto st = oauth::with_token<tiktok::PublishStatus>(auth, p.account_id, [&](const vault::Secret& t) {
-        return auth.api.status(t, *p.publish_id);
-    });
+    auto st =
+        oauth::with_token<tiktok::PublishStatus>(auth, p.account_id, [&](const vault::Secret& t) {
+            return auth.api.status(t, *p.publish_id);
+        });
     if (!st)
         throw Error(Exit::unavailable, fmt::format("TikTok did not say where publish {} is: {}",
                                                    *p.publish_id, st.error().describe()));
@@ -40,9 +41,9 @@ store::PostRow cancel_in_flight(oauth::AuthEnv& auth, media::LocalStore& store,
     if (!r) {
         if (r.error().code == "publish_not_cancellable")
             throw refuse("TikTok has already downloaded the photos");
-        throw Error(Exit::unavailable, fmt::format("TikTok did not cancel publish {}: {}",
-                                                   *p.publish_id,
-                                                   tiktok::classify(r.error(), true).explanation));
+        throw Error(Exit::unavailable,
+                    fmt::format("TikTok did not cancel publish {}: {}", *p.publish_id,
+                                tiktok::classify(r.error(), true).explanation));
     }
     db.transaction([&] {
         if (db.post_cancel_publishing(post_id, static_cast<std::int64_t>(std::time(nullptr))))

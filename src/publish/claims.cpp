@@ -53,8 +53,8 @@ std::vector<std::int64_t> accounts_with_work(const store::Db& db, std::int64_t n
     std::vector<std::int64_t> out;
     std::set<std::int64_t> busy; // held by a live process: that one works on the account
     for (const auto& r : db.due(now, account_id)) {
-        bool ready = r.state == "queued" || (r.state == "deferred" && (!r.next_attempt_at ||
-                                                                       *r.next_attempt_at <= now));
+        bool ready = r.state == "queued" ||
+                     (r.state == "deferred" && (!r.next_attempt_at || *r.next_attempt_at <= now));
         if (r.state == "publishing") {
             bool held = r.lease_owner && r.lease_until && *r.lease_until > now &&
                         !owner_gone(*r.lease_owner);

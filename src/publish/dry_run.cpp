@@ -16,7 +16,8 @@ nlohmann::json request(std::string method, std::string path, nlohmann::json body
 
 } // namespace
 
-nlohmann::json dry_run(const store::Db& db, std::int64_t now, std::optional<std::int64_t> account_id,
+nlohmann::json dry_run(const store::Db& db, std::int64_t now,
+                       std::optional<std::int64_t> account_id,
                        const std::optional<std::string>& public_base_url) {
     nlohmann::json posts = nlohmann::json::array();
     auto accounts = accounts_with_work(db, now, account_id);
@@ -40,10 +41,11 @@ nlohmann::json dry_run(const store::Db& db, std::int64_t now, std::optional<std:
                 std::vector<std::string> urls;
                 for (const auto& m : p->media) {
                     // The real name is random, chosen when the photo is put on the host.
-                    std::string url = fmt::format("{}<random>.{}", public_base_url.value_or("<no media host>/"),
-                                                  media::extension_for(m.media.mime));
-                    requests.push_back(request("PUT", url,
-                                               {{"sha256", m.media.sha256}, {"bytes", m.media.bytes}}));
+                    std::string url =
+                        fmt::format("{}<random>.{}", public_base_url.value_or("<no media host>/"),
+                                    media::extension_for(m.media.mime));
+                    requests.push_back(request(
+                        "PUT", url, {{"sha256", m.media.sha256}, {"bytes", m.media.bytes}}));
                     urls.push_back(url);
                 }
                 requests.push_back(request("POST", tiktok::k_photo_init_path,

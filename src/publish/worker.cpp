@@ -51,7 +51,7 @@ bool flag(const nlohmann::json& o, const char* name) {
 void delete_hosted(store::Db& db, const std::function<media::MediaHost&()>& host,
                    const store::PostRow& p, const std::function<void(const std::string&)>& note) {
     for (const auto& m : p.media) {
-        if (!m.hosted_key || m.hosted_state != "hosted")
+        if (!m.hosted_key || m.hosted_state == "deleted")
             continue;
         try {
             host().remove(*m.hosted_key);
@@ -60,8 +60,8 @@ void delete_hosted(store::Db& db, const std::function<media::MediaHost&()>& host
             });
         } catch (const Error& e) {
             // Left for `purge --hosted-media`: the row still names it.
-            note(fmt::format("{}: hosted copy {} not deleted: {}", who(p), *m.hosted_key,
-                             e.what()));
+            note(
+                fmt::format("{}: hosted copy {} not deleted: {}", who(p), *m.hosted_key, e.what()));
         }
     }
 }
@@ -85,7 +85,8 @@ tiktok::PostInfo post_info_of(const store::PostRow& p) {
 tiktok::PhotoPost photo_post_of(const store::PostRow& p, std::vector<std::string> urls) {
     auto o = options_of(p);
     tiktok::PhotoPost post;
-    post.mode = p.mode == "direct" ? tiktok::PhotoPost::Mode::direct : tiktok::PhotoPost::Mode::inbox;
+    post.mode =
+        p.mode == "direct" ? tiktok::PhotoPost::Mode::direct : tiktok::PhotoPost::Mode::inbox;
     post.title = p.title.value_or("");
     post.description = p.caption;
     post.privacy_level = p.privacy.value_or("");
@@ -101,16 +102,16 @@ tiktok::PhotoPost photo_post_of(const store::PostRow& p, std::vector<std::string
 
 Worker::Worker(Env& env, const Options& options, Reporter& reporter, Shared& shared)
     : m_env(env), m_options(options), m_reporter(reporter), m_shared(shared),
-      m_db(store::Db::open(env.db_file)), m_http(net::make_curl_client(net::curl_options(env.ctx.settings()))),
-      m_store(env.media_dir) {
+      m_db(store::Db::open(env.db_file)),
+      m_http(net::make_curl_client(net::curl_options(env.ctx.settings()))), m_store(env.media_dir) {
     const auto& s = env.ctx.settings();
     oauth::AppCredentials app{env.app.client_key, vault::Secret(env.app.client_secret.reveal()),
                               env.app.scopes};
-    m_auth = std::make_unique<oauth::AuthEnv>(oauth::AuthEnv{
-        env.ctx, *m_db, env.vault, std::move(app),
-        tiktok::Api(*m_http, env.ctx.clock(), env.ctx.random(), s.get_string("api_base"),
-                    net::retry_policy(s)),
-        [this](const std::string& w) { m_reporter.step(w); }});
+    m_auth = std::make_unique<oauth::AuthEnv>(
+        oauth::AuthEnv{env.ctx, *m_db, env.vault, std::move(app),
+                       tiktok::Api(*m_http, env.ctx.clock(), env.ctx.random(),
+                                   s.get_string("api_base"), net::retry_policy(s)),
+                       [this](const std::string& w) { m_reporter.step(w); }});
     m_retry = net::retry_policy(s);
 }
 
@@ -137,8 +138,8 @@ void Worker::account(std::int64_t account_id) {
         std::optional<std::pair<std::int64_t, std::string>> claim;
         m_db->transaction([&] {
             std::int64_t t = now();
-            claim = m_db->post_claim(account_id, lease_owner(), t, t + k_lease_seconds,
-                                     owner_gone, done);
+            claim = m_db->post_claim(account_id, lease_owner(), t, t + k_lease_seconds, owner_gone,
+                                     done);
         });
         if (!claim) {
             if (m_options.limit != 0)
@@ -165,6 +166,8 @@ void Worker::account(std::int64_t account_id) {
 
 Worker::Next Worker::on_error(const store::PostRow& p, const Error& e) {
     auto fresh = m_db->post(p.id).value_or(p);
+    if (!fresh.init_sent_at)
+        unhost(fresh); // TikTok never heard of these photos: they need not stay up
     if (e.exit() == Exit::reauth_required) {
         // The post waits for the login; what TikTok already has stays known.
         finish(fresh, {.state = fresh.publish_id ? "publishing" : "queued",
@@ -253,12 +256,12 @@ void Worker::attention(const store::PostRow& p, const std::string& code,
 
 void Worker::fail(const store::PostRow& p, const std::string& code, const std::string& message,
                   const std::string& log_id, bool forget) {
-    if (!finish(p, {.state = "failed",
-                    .error_code = code,
-                    .error_message = message,
-                    .error_log_id = log_id.empty() ? std::nullopt
-                                                   : std::optional<std::string>(log_id),
-                    .forget_publish = forget}))
+    if (!finish(p,
+                {.state = "failed",
+                 .error_code = code,
+                 .error_message = message,
+                 .error_log_id = log_id.empty() ? std::nullopt : std::optional<std::string>(log_id),
+                 .forget_publish = forget}))
         return;
     std::string said = code;
     if (!log_id.empty())
@@ -272,8 +275,8 @@ void Worker::fail(const store::PostRow& p, const std::string& code, const std::s
     unhost(p);
 }
 
-Worker::Next Worker::refused(const store::PostRow& p, const tiktok::Failure& f, std::string_view kind,
-                             bool forget) {
+Worker::Next Worker::refused(const store::PostRow& p, const tiktok::Failure& f,
+                             std::string_view kind, bool forget) {
     auto c = tiktok::classify(f);
     std::int64_t t = now();
     switch (c.verdict) {
@@ -285,7 +288,9 @@ Worker::Next Worker::refused(const store::PostRow& p, const tiktok::Failure& f, 
                               c.explanation, p.id));
         return Next::go_on;
     case Verdict::reauth:
-        finish(p, {.state = "queued", .error_code = f.code, .error_message = c.explanation,
+        finish(p, {.state = "queued",
+                   .error_code = f.code,
+                   .error_message = c.explanation,
                    .forget_publish = forget});
         if (auto a = m_db->account_by_id(p.account_id))
             login_needed(*a);
@@ -354,12 +359,13 @@ Worker::Next Worker::publish(store::PostRow p, const std::string& was) {
         return follow(p);
     }
     if (p.init_sent_at) {
-        attention(p, "init_answer_lost",
-                  fmt::format("the init request went out at {} but its answer was never stored, so "
-                              "TikTok may have the post; check the TikTok app and run looppost "
-                              "queue retry {} only if it is not there",
-                              core::format_utc(std::chrono::system_clock::from_time_t(*p.init_sent_at)),
-                              p.id));
+        attention(
+            p, "init_answer_lost",
+            fmt::format("the init request went out at {} but its answer was never stored, so "
+                        "TikTok may have the post; check the TikTok app and run looppost "
+                        "queue retry {} only if it is not there",
+                        core::format_utc(std::chrono::system_clock::from_time_t(*p.init_sent_at)),
+                        p.id));
         return Next::go_on;
     }
     return start(p);
@@ -387,17 +393,18 @@ Worker::Next Worker::start(store::PostRow& p) {
     }
     // The init is counted and marked as sent in one transaction: a crash after this point
     // leaves init_sent_at, and the next run asks a human instead of sending it again (I3).
-    auto blocked = take_quota(p, m_shared.limits.init(p.mode), [&] {
-        m_db->post_init_sent(p.id, lease_owner(), now());
-    });
+    auto blocked = take_quota(p, m_shared.limits.init(p.mode),
+                              [&] { m_db->post_init_sent(p.id, lease_owner(), now()); });
     if (blocked) {
+        unhost(p); // hosted again when its turn comes: nothing waits on the host meanwhile
         defer(p, "quota", "TikTok's limit for this account is reached; the post waits", *blocked,
               Exit::deferred);
         return Next::stop;
     }
     if (p.kind == "photo") {
         auto post = photo_post_of(p, std::move(urls));
-        m_reporter.step(fmt::format("{}: content/init with {} photos", who(p), post.photo_images.size()));
+        m_reporter.step(
+            fmt::format("{}: content/init with {} photos", who(p), post.photo_images.size()));
         auto r = oauth::with_token<std::string>(*m_auth, p.account_id, [&](const vault::Secret& t) {
             return m_auth->api.init_photos(t, post);
         });
@@ -418,9 +425,10 @@ Worker::Next Worker::start(store::PostRow& p) {
     m_reporter.step(fmt::format("{}: {} with {} chunk(s) of {} bytes", who(p),
                                 tiktok::video_init_path(p.mode == "direct" ? &info : nullptr),
                                 plan.chunk_count, plan.chunk_size));
-    auto r = oauth::with_token<tiktok::VideoInit>(*m_auth, p.account_id, [&](const vault::Secret& t) {
-        return m_auth->api.init_video(t, p.mode == "direct" ? &info : nullptr, plan);
-    });
+    auto r =
+        oauth::with_token<tiktok::VideoInit>(*m_auth, p.account_id, [&](const vault::Secret& t) {
+            return m_auth->api.init_video(t, p.mode == "direct" ? &info : nullptr, plan);
+        });
     if (!r)
         return refused(p, r.error(), "init", /*forget=*/true);
     store_publish(p, r->publish_id, r->upload_url, now() + 3600);
@@ -456,8 +464,7 @@ std::optional<Worker::Next> Worker::check_creator(store::PostRow& p,
         return Next::stop;
     }
     auto info = oauth::with_token<tiktok::CreatorInfo>(
-        *m_auth, p.account_id,
-        [&](const vault::Secret& t) { return m_auth->api.creator_info(t); });
+        *m_auth, p.account_id, [&](const vault::Secret& t) { return m_auth->api.creator_info(t); });
     if (!info)
         return refused(p, info.error(), "creator_info", false);
     try {
@@ -507,14 +514,23 @@ std::vector<std::string> Worker::host_photos(store::PostRow& p) {
         }
         check_local_copy(p, m);
         auto path = m_store.path_of(m.media.sha256, m.media.mime);
-        auto object = m_host->put(path, m.media.sha256, m.media.mime);
+        // The name is stored before the upload: an object a crash leaves is still known.
+        std::string key = m.hosted_key.value_or(m_host->new_key(m.media.mime));
+        if (!m.hosted_key) {
+            m_db->transaction([&] {
+                m_db->post_media_set_hosted(p.id, m.position, key, m_host->public_url(key),
+                                            "uploading");
+            });
+        }
+        auto object = m_host->put_as(key, path, m.media.sha256, m.media.mime);
         m_db->transaction([&] {
             m_db->post_media_set_hosted(p.id, m.position, object.key, object.url, "hosted");
         });
         m.hosted_key = object.key;
         m.hosted_url = object.url;
         m.hosted_state = "hosted";
-        m_reporter.step(fmt::format("{}: photo {} hosted at {}", who(p), m.position + 1, object.url));
+        m_reporter.step(
+            fmt::format("{}: photo {} hosted at {}", who(p), m.position + 1, object.url));
         urls.push_back(object.url);
     }
     return urls;
@@ -572,9 +588,8 @@ Worker::Next Worker::upload(store::PostRow& p) {
             break;
         bool ours = false;
         m_db->transaction([&] {
-            ours = m_db->post_set_upload_offset(p.id, lease_owner(),
-                                                static_cast<std::int64_t>(offset),
-                                                now() + k_lease_seconds);
+            ours = m_db->post_set_upload_offset(
+                p.id, lease_owner(), static_cast<std::int64_t>(offset), now() + k_lease_seconds);
         });
         if (!ours)
             return Next::stop;
@@ -604,7 +619,8 @@ std::optional<tiktok::PublishStatus> Worker::status_once(store::PostRow& p) {
                       fmt::format("TikTok cannot tell the status of publish {}: {}", *p.publish_id,
                                   c.explanation));
         } else if (c.verdict == Verdict::reauth) {
-            finish(p, {.state = "publishing", .error_code = st.error().code,
+            finish(p, {.state = "publishing",
+                       .error_code = st.error().code,
                        .error_message = c.explanation});
             if (auto a = m_db->account_by_id(p.account_id))
                 login_needed(*a);
@@ -641,18 +657,17 @@ Worker::Next Worker::poll(store::PostRow& p) {
                 report({.kind = "published",
                         .post_id = p.id,
                         .account = p.account,
-                        .message = fmt::format("{} published{}", who(p),
-                                               st->post_ids.empty()
-                                                   ? ""
-                                                   : " as video " + st->post_ids.front())});
+                        .message = fmt::format(
+                            "{} published{}", who(p),
+                            st->post_ids.empty() ? "" : " as video " + st->post_ids.front())});
                 done(p);
             }
             return Next::go_on;
         }
         if (st->status == "SEND_TO_USER_INBOX") {
             if (finish(p, {.state = "in_inbox"})) {
-                std::string msg = fmt::format("{} is in your TikTok inbox: open TikTok to finish it",
-                                              who(p));
+                std::string msg =
+                    fmt::format("{} is in your TikTok inbox: open TikTok to finish it", who(p));
                 if (p.kind == "video" && !p.caption.empty())
                     msg += ". Caption: " + p.caption;
                 report({.kind = "in_inbox",

@@ -44,7 +44,8 @@ private:
     std::set<std::int64_t> m_login_reported;
 };
 
-/// Deletes the post's hosted photos that are still up (hosted_state "hosted" → "deleted");
+/// Deletes the post's hosted photos that may still be up (hosted_state "uploading" or
+/// "hosted" → "deleted");
 /// failures are noted and left for `purge --hosted-media`.
 void delete_hosted(store::Db& db, const std::function<media::MediaHost&()>& host,
                    const store::PostRow& p, const std::function<void(const std::string&)>& note);

@@ -37,4 +37,13 @@ inline std::optional<std::int64_t> opt_int(const SQLite::Column& c) {
     return c.getInt64();
 }
 
+/// Binds `v`, or NULL when it is absent.
+template <class T> void bind_opt(SQLite::Statement& q, int i, const std::optional<T>& v) {
+    if (v) {
+        q.bind(i, *v);
+    } else {
+        q.bind(i);
+    }
+}
+
 } // namespace looppost::store::detail

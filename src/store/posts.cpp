@@ -10,6 +10,7 @@
 namespace looppost::store {
 namespace {
 
+using detail::bind_opt;
 using detail::opt_int;
 using detail::opt_text;
 using detail::unix_now;
@@ -76,13 +77,6 @@ MediaRow read_media(SQLite::Statement& q, int first) {
         m.height = static_cast<int>(*h);
     m.duration_ms = opt_int(q.getColumn(first + 7));
     return m;
-}
-
-void bind_opt(SQLite::Statement& q, int i, const std::optional<std::string>& v) {
-    if (v)
-        q.bind(i, *v);
-    else
-        q.bind(i);
 }
 
 } // namespace

@@ -12,6 +12,7 @@
 namespace looppost::store {
 namespace {
 
+using detail::bind_opt;
 using detail::opt_int;
 using detail::opt_text;
 using detail::unix_now;
@@ -23,18 +24,14 @@ constexpr const char* k_held = "id = ?1 AND lease_owner = ?2 AND state = 'publis
 constexpr const char* k_forget = "publish_id = NULL, init_sent_at = NULL, upload_url = NULL, "
                                  "upload_url_until = NULL, upload_offset = 0, uploaded_at = NULL";
 
-void bind_opt(SQLite::Statement& q, int i, const std::optional<std::string>& v) {
-    if (v)
-        q.bind(i, *v);
-    else
-        q.bind(i);
-}
-
-void bind_opt(SQLite::Statement& q, int i, const std::optional<std::int64_t>& v) {
-    if (v)
-        q.bind(i, *v);
-    else
-        q.bind(i);
+/// UPDATE posts SET `set` (parameters from ?3 on, bound by `bind`) while `owner` holds it.
+bool held_update(SQLite::Database& db, std::int64_t id, std::string_view owner,
+                 std::string_view set, const std::function<void(SQLite::Statement&)>& bind) {
+    SQLite::Statement q(db, fmt::format("UPDATE posts SET {} WHERE {}", set, k_held));
+    q.bind(1, id);
+    q.bind(2, std::string(owner));
+    bind(q);
+    return q.exec() == 1;
 }
 
 } // namespace
@@ -104,76 +101,54 @@ Db::post_claim(std::int64_t account_id, std::string_view owner, std::int64_t now
 }
 
 bool Db::post_forget_publish(std::int64_t id, std::string_view owner) {
-    SQLite::Statement q(*m_db, fmt::format("UPDATE posts SET {}, updated_at = ?3 WHERE {}",
-                                           k_forget, k_held));
-    q.bind(1, id);
-    q.bind(2, std::string(owner));
-    q.bind(3, unix_now());
-    return q.exec() == 1;
+    return held_update(*m_db, id, owner, fmt::format("{}, updated_at = ?3", k_forget),
+                       [&](SQLite::Statement& q) { q.bind(3, unix_now()); });
 }
 
 bool Db::post_renew(std::int64_t id, std::string_view owner, std::int64_t until) {
-    auto& q = cached("UPDATE posts SET lease_until = ?3 WHERE id = ?1 AND lease_owner = ?2 AND "
-                     "state = 'publishing'");
-    q.bind(1, id);
-    q.bind(2, std::string(owner));
-    q.bind(3, until);
-    bool ok = q.exec() == 1;
-    q.reset();
-    return ok;
+    return held_update(*m_db, id, owner, "lease_until = ?3",
+                       [&](SQLite::Statement& q) { q.bind(3, until); });
 }
 
 bool Db::post_init_sent(std::int64_t id, std::string_view owner, std::int64_t now) {
-    SQLite::Statement q(*m_db, fmt::format("UPDATE posts SET init_sent_at = ?3, updated_at = ?4 "
-                                           "WHERE {}",
-                                           k_held));
-    q.bind(1, id);
-    q.bind(2, std::string(owner));
-    q.bind(3, now);
-    q.bind(4, unix_now());
-    return q.exec() == 1;
+    return held_update(*m_db, id, owner, "init_sent_at = ?3, updated_at = ?4",
+                       [&](SQLite::Statement& q) {
+                           q.bind(3, now);
+                           q.bind(4, unix_now());
+                       });
 }
 
 bool Db::post_set_publish(std::int64_t id, std::string_view owner, std::string_view publish_id,
                           const Blob& upload_url, std::optional<std::int64_t> upload_url_until) {
-    SQLite::Statement q(*m_db, fmt::format("UPDATE posts SET publish_id = ?3, upload_url = ?4, "
-                                           "upload_url_until = ?5, upload_offset = 0, "
-                                           "uploaded_at = NULL, updated_at = ?6 WHERE {}",
-                                           k_held));
-    q.bind(1, id);
-    q.bind(2, std::string(owner));
-    q.bind(3, std::string(publish_id));
-    if (upload_url.empty())
-        q.bind(4);
-    else
-        q.bind(4, upload_url.data(), static_cast<int>(upload_url.size()));
-    bind_opt(q, 5, upload_url_until);
-    q.bind(6, unix_now());
-    return q.exec() == 1;
+    return held_update(*m_db, id, owner,
+                       "publish_id = ?3, upload_url = ?4, upload_url_until = ?5, upload_offset = "
+                       "0, uploaded_at = NULL, updated_at = ?6",
+                       [&](SQLite::Statement& q) {
+                           q.bind(3, std::string(publish_id));
+                           if (upload_url.empty())
+                               q.bind(4);
+                           else
+                               q.bind(4, upload_url.data(), static_cast<int>(upload_url.size()));
+                           bind_opt(q, 5, upload_url_until);
+                           q.bind(6, unix_now());
+                       });
 }
 
 bool Db::post_set_upload_offset(std::int64_t id, std::string_view owner, std::int64_t offset,
                                 std::int64_t lease_until) {
-    auto& q = cached("UPDATE posts SET upload_offset = ?3, lease_until = ?4 WHERE id = ?1 AND "
-                     "lease_owner = ?2 AND state = 'publishing'");
-    q.bind(1, id);
-    q.bind(2, std::string(owner));
-    q.bind(3, offset);
-    q.bind(4, lease_until);
-    bool ok = q.exec() == 1;
-    q.reset();
-    return ok;
+    return held_update(*m_db, id, owner, "upload_offset = ?3, lease_until = ?4",
+                       [&](SQLite::Statement& q) {
+                           q.bind(3, offset);
+                           q.bind(4, lease_until);
+                       });
 }
 
 bool Db::post_set_uploaded(std::int64_t id, std::string_view owner, std::int64_t now) {
-    SQLite::Statement q(*m_db, fmt::format("UPDATE posts SET uploaded_at = ?3, upload_url = NULL, "
-                                           "updated_at = ?4 WHERE {}",
-                                           k_held));
-    q.bind(1, id);
-    q.bind(2, std::string(owner));
-    q.bind(3, now);
-    q.bind(4, unix_now());
-    return q.exec() == 1;
+    return held_update(*m_db, id, owner, "uploaded_at = ?3, upload_url = NULL, updated_at = ?4",
+                       [&](SQLite::Statement& q) {
+                           q.bind(3, now);
+                           q.bind(4, unix_now());
+                       });
 }
 
 bool Db::post_finish(std::int64_t id, std::string_view owner, const PostOutcome& o,
@@ -242,8 +217,7 @@ Db::quota_used(std::int64_t account_id, std::string_view kind, std::int64_t sinc
     q.bind(2, std::string(kind));
     q.bind(3, since);
     q.executeStep();
-    std::pair<int, std::optional<std::int64_t>> r{q.getColumn(0).getInt(),
-                                                  opt_int(q.getColumn(1))};
+    std::pair<int, std::optional<std::int64_t>> r{q.getColumn(0).getInt(), opt_int(q.getColumn(1))};
     q.reset();
     return r;
 }
@@ -279,15 +253,15 @@ Db::quota_take(std::int64_t account_id, const std::vector<QuotaUse>& uses, std::
     auto holds = quota_holds(account_id, now);
     for (const auto& u : uses) {
         for (const auto& h : holds) {
-            if (h.kind == u.kind || (!h.account_id && h.kind == "app" &&
-                                     (u.kind == "direct" || u.kind == "inbox")))
+            if (h.kind == u.kind ||
+                (!h.account_id && h.kind == "app" && (u.kind == "direct" || u.kind == "inbox")))
                 return std::pair{h.until, h.reason};
         }
         auto [used, oldest] = quota_used(account_id, u.kind, now - u.window);
         if (used >= u.limit) {
-            return std::pair{oldest.value_or(now) + u.window,
-                             fmt::format("{} {} calls in {} s is TikTok's limit", u.limit, u.kind,
-                                         u.window)};
+            return std::pair{
+                oldest.value_or(now) + u.window,
+                fmt::format("{} {} calls in {} s is TikTok's limit", u.limit, u.kind, u.window)};
         }
     }
     auto& prune = cached("DELETE FROM quota_calls WHERE account_id = ? AND at <= ?");

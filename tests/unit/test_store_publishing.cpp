@@ -24,8 +24,7 @@ claim(Fresh& f, std::int64_t account, const std::string& owner, std::int64_t now
       const std::vector<std::int64_t>& skip = {},
       const std::function<bool(const std::string&)>& gone = never_gone) {
     std::optional<std::pair<std::int64_t, std::string>> c;
-    f.db->transaction(
-        [&] { c = f.db->post_claim(account, owner, now, now + 300, gone, skip); });
+    f.db->transaction([&] { c = f.db->post_claim(account, owner, now, now + 300, gone, skip); });
     return c;
 }
 
@@ -141,9 +140,8 @@ TEST_CASE("store: the steps of a publish are stored, and forgetting clears them"
     CHECK_FALSE(p->init_sent_at);
     CHECK(p->upload_offset == 0);
 
-    CHECK(f.db->post_finish(id, "p1",
-                            {.state = "published", .post_ids = R"(["7300000000000000001"])"},
-                            k_now));
+    CHECK(f.db->post_finish(
+        id, "p1", {.state = "published", .post_ids = R"(["7300000000000000001"])"}, k_now));
     p = f.db->post(id);
     CHECK(p->state == "published");
     CHECK(p->post_ids == R"(["7300000000000000001"])");
@@ -191,8 +189,7 @@ TEST_CASE("store: quotas count calls per window and refuse past the limit with w
     CHECK_FALSE(r);
 
     // A hold from TikTok (429) blocks its kind until it ends.
-    f.db->transaction(
-        [&] { f.db->quota_hold({f.bob, "init", k_now + 60, "TikTok throttled"}); });
+    f.db->transaction([&] { f.db->quota_hold({f.bob, "init", k_now + 60, "TikTok throttled"}); });
     f.db->transaction([&] { r = f.db->quota_take(f.bob, limits.init("direct"), k_now + 1); });
     REQUIRE(r);
     CHECK(r->first == k_now + 60);
@@ -201,8 +198,7 @@ TEST_CASE("store: quotas count calls per window and refuse past the limit with w
     CHECK_FALSE(r);
 
     // The app-wide cap (reached_active_user_cap) holds every account's posts.
-    f.db->transaction(
-        [&] { f.db->quota_hold({std::nullopt, "app", k_now + 3600, "app cap"}); });
+    f.db->transaction([&] { f.db->quota_hold({std::nullopt, "app", k_now + 3600, "app cap"}); });
     f.db->transaction([&] { r = f.db->quota_take(f.bob, limits.init("direct"), k_now + 120); });
     REQUIRE(r);
     CHECK(r->second == "app cap");

@@ -32,10 +32,18 @@ public:
     virtual ~MediaHost() = default;
     /// "s3" or "dir".
     virtual std::string kind() const = 0;
-    /// Puts `file` (whose sha256 and type are known) under a new unguessable key. Throws Error
-    /// (unavailable) when the host refuses or cannot be reached.
-    virtual HostedObject put(const std::filesystem::path& file, std::string_view sha256,
-                             std::string_view mime) = 0;
+    /// A new unguessable key for a file of type `mime`. Publishing stores it before the upload,
+    /// so an object a crash leaves behind is still known (and swept by purge --hosted-media).
+    virtual std::string new_key(std::string_view mime) = 0;
+    /// Puts `file` (whose sha256 and type are known) under `key`. Throws Error(unavailable) when
+    /// the host refuses or cannot be reached.
+    virtual HostedObject put_as(const std::string& key, const std::filesystem::path& file,
+                                std::string_view sha256, std::string_view mime) = 0;
+    /// put_as() under a new key.
+    HostedObject put(const std::filesystem::path& file, std::string_view sha256,
+                     std::string_view mime) {
+        return put_as(new_key(mime), file, sha256, mime);
+    }
     /// Deletes `key`; an absent key is fine. Throws Error(unavailable) on failure.
     virtual void remove(const std::string& key) = 0;
     /// Whether the host still has `key`. Throws Error(unavailable) when it cannot tell.

@@ -103,7 +103,8 @@ Summary publish_due(Env& env, const Options& options, const std::vector<std::int
 
 /// `publish-due --dry-run`: for each post a run would work on now, the requests it would send
 /// ({method, path, body}); nothing is claimed, sent or changed.
-nlohmann::json dry_run(const store::Db& db, std::int64_t now, std::optional<std::int64_t> account_id,
+nlohmann::json dry_run(const store::Db& db, std::int64_t now,
+                       std::optional<std::int64_t> account_id,
                        const std::optional<std::string>& public_base_url);
 
 /// `queue cancel` of a publishing post (DESIGN §5): asks TikTok to stop a photo pull still
@@ -127,7 +128,7 @@ struct QuotaReport {
     std::vector<store::QuotaHold> holds;
 };
 
-QuotaReport quota_report(const store::Db& db, const store::AccountRow& account, const Limits& limits,
-                         std::int64_t now);
+QuotaReport quota_report(const store::Db& db, const store::AccountRow& account,
+                         const Limits& limits, std::int64_t now);
 
 } // namespace looppost::publish
