@@ -114,6 +114,7 @@ json to_json(const FaultRule& rule) {
              {"method", rule.method.empty() ? json() : json(rule.method)},
              {"kind", to_string(action.kind)},
              {"remaining", rule.remaining ? json(*rule.remaining) : json()},
+             {"skip", rule.skip},
              {"fired", rule.fired}};
     if (rule.probability) {
         out["probability"] = *rule.probability;
@@ -171,8 +172,8 @@ FaultRule parse_fault_rule(const json& rule) {
     const FaultKind kind = parse_kind(rule["kind"]);
     const auto& own_keys = kind_keys(kind);
     for (const auto& [key, value] : rule.items()) {
-        static const std::vector<std::string_view> common{"path_prefix", "method",      "kind",
-                                                          "times",       "probability", "seed"};
+        static const std::vector<std::string_view> common{"path_prefix", "method",      "kind", "times",
+                                                          "probability", "seed", "skip"};
         if (std::find(common.begin(), common.end(), key) == common.end() &&
             std::find(own_keys.begin(), own_keys.end(), key) == own_keys.end()) {
             throw FaultError(
@@ -212,6 +213,9 @@ FaultRule parse_fault_rule(const json& rule) {
         out.engine.seed(out.seed);
     } else if (rule.contains("seed")) {
         throw FaultError("fault seed only applies with \"probability\"");
+    }
+    if (rule.contains("skip")) {
+        out.skip = get_int(rule, "skip", 0, std::numeric_limits<std::int32_t>::max());
     }
     if (rule.contains("times")) {
         out.remaining = get_int(rule, "times", 1, std::numeric_limits<std::int32_t>::max());
@@ -265,6 +269,10 @@ std::optional<FaultAction> FaultTable::take(std::string_view method, std::string
     for (auto& rule : m_rules) {
         if ((rule.remaining && *rule.remaining <= 0) || path.rfind(rule.path_prefix, 0) != 0 ||
             (!rule.method.empty() && rule.method != method)) {
+            continue;
+        }
+        if (rule.skip > 0) {
+            --rule.skip;
             continue;
         }
         if (rule.probability) {

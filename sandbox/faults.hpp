@@ -5,6 +5,7 @@
 //
 // A rule: {"path_prefix": "/v2/post/", "method": "POST", "kind": …, "times": N} or, instead of
 // times (or as a cap on it), "probability": p with "seed": S for a deterministic random pattern.
+// "skip": K lets the first K matching requests through untouched (the third chunk of an upload).
 // Kinds and their own keys:
 //   status   http_status (500), error_code, message: an error in the path's shape; the endpoint
 //            does not run
@@ -57,6 +58,7 @@ struct FaultRule {
     std::string method;                    // empty: any method
     std::optional<std::int64_t> remaining; // unset: no limit (probability rules)
     std::optional<double> probability;
+    std::int64_t skip = 0; // matching requests still to let through before the rule applies
     std::uint64_t seed = 0;
     std::mt19937_64 engine;
     std::int64_t fired = 0;

@@ -81,11 +81,56 @@ std::string cannot_post_message(std::string_view code) {
     return "The daily quota of users posting through this client has been reached.";
 }
 
+constexpr std::int64_t k_day = 86400;
+
+// The user's direct posts accepted in the 24 hours before `now` (the daily cap's count).
+std::int64_t direct_posts_in_day(const Ledger& ledger, const std::string& open_id,
+                                 std::int64_t now) {
+    return std::count_if(ledger.posts.begin(), ledger.posts.end(), [&](const PostRecord& post) {
+        return post.open_id == open_id && post.mode == PostMode::direct &&
+               post.created_at > now - k_day;
+    });
+}
+
+// Reference §4.13/§4.14: an unaudited app's direct posts come from at most 5 users in 24 hours.
+constexpr std::size_t k_unaudited_posting_users = 5;
+
+// Whether `open_id` would be a new posting user past an unaudited app's daily cap of users.
+bool active_user_cap_reached(const Ledger& ledger, const std::string& open_id, std::int64_t now) {
+    if (!ledger.config.caps || ledger.config.audited) {
+        return false;
+    }
+    std::vector<std::string> users;
+    for (const auto& post : ledger.posts) {
+        if (post.mode == PostMode::direct && post.created_at > now - k_day &&
+            std::find(users.begin(), users.end(), post.open_id) == users.end()) {
+            users.push_back(post.open_id);
+        }
+    }
+    return std::find(users.begin(), users.end(), open_id) == users.end() &&
+           users.size() >= k_unaudited_posting_users;
+}
+
 void creator_info(Services& services, Exchange& ex) {
     const Poster who = poster(services, ex, RateFamily::creator_info);
     const SandboxUser& user = who.user;
     if (user.cannot_post) { // HTTP 200 on purpose (reference §4.2)
         ex.envelope_error(200, *user.cannot_post, cannot_post_message(*user.cannot_post));
+        return;
+    }
+    // The daily post cap reached: TikTok says so here too, with the same 200 (reference §4.2,
+    // §4.13), so a client learns it before it sends an init that would be refused.
+    const std::int64_t now = services.clock.now_seconds();
+    const std::string capped = services.state.with([&](Ledger& ledger) -> std::string {
+        if (ledger.config.caps &&
+            direct_posts_in_day(ledger, user.open_id, now) >= ledger.config.daily_post_cap) {
+            return "spam_risk_too_many_posts";
+        }
+        return active_user_cap_reached(ledger, user.open_id, now) ? "reached_active_user_cap"
+                                                                  : "";
+    });
+    if (!capped.empty()) {
+        ex.envelope_error(200, capped, cannot_post_message(capped));
         return;
     }
     const bool is_private = who.config.user_private(user);
@@ -105,7 +150,6 @@ void creator_info(Services& services, Exchange& ex) {
 
 // ---- Publishing (reference §4.3–4.10) ----
 
-constexpr std::int64_t k_day = 86400;
 constexpr std::int64_t k_max_photo_bytes = 20'000'000;
 constexpr std::size_t k_photo_header_bytes = 1 << 20; // where JPEG/WebP dimensions are read
 constexpr std::int64_t k_max_pulled_video = 4'000'000'000;
@@ -248,15 +292,12 @@ Created create_post(Services& services, const Poster& who, PostRecord post,
     return services.state.with([&](Ledger& ledger) {
         const Config& config = ledger.config;
         if (config.caps) {
-            std::int64_t direct = 0;
+            const std::int64_t direct = direct_posts_in_day(ledger, post.open_id, now);
             std::int64_t pending = 0;
             for (const auto& other : ledger.posts) {
-                if (other.open_id != post.open_id || other.created_at <= now - k_day) {
-                    continue;
-                }
-                if (other.mode == PostMode::direct) {
-                    ++direct;
-                } else if (post_view(other, now, config).status != "FAILED") {
+                if (other.open_id == post.open_id && other.created_at > now - k_day &&
+                    other.mode == PostMode::inbox &&
+                    post_view(other, now, config).status != "FAILED") {
                     ++pending;
                 }
             }
@@ -267,6 +308,10 @@ Created create_post(Services& services, const Poster& who, PostRecord post,
             if (post.mode == PostMode::inbox && pending >= config.pending_inbox_cap) {
                 throw ApiError(403, "spam_risk_too_many_pending_share",
                                "The user has too many pending inbox shares.");
+            }
+            if (post.mode == PostMode::direct && active_user_cap_reached(ledger, post.open_id, now)) {
+                throw ApiError(403, "reached_active_user_cap",
+                               cannot_post_message("reached_active_user_cap"));
             }
         }
         for (auto it = ledger.fail_next.begin(); it != ledger.fail_next.end(); ++it) {

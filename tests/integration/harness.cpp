@@ -9,6 +9,7 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sodium.h>
 #include <spawn.h>
 #include <stdexcept>
 #include <sys/socket.h>
@@ -557,6 +558,120 @@ std::string all_bytes_under(const std::filesystem::path& dir) {
             all += read_file(e.path());
     }
     return all;
+}
+
+void ffmpeg(const std::vector<std::string>& args) {
+    std::vector<std::string> full{"-v", "error", "-y"};
+    full.insert(full.end(), args.begin(), args.end());
+    auto r = run_program("/usr/bin/ffmpeg", full);
+    if (r.exit_code != 0) {
+        throw std::runtime_error("ffmpeg failed: " + r.err);
+    }
+}
+
+void pad_mp4(const fs::path& from, const fs::path& to, std::uint64_t size) {
+    const std::uint64_t original = fs::file_size(from);
+    if (size < original + 8 || size - original > 0xffffffffULL) {
+        throw std::runtime_error("pad_mp4: cannot pad " + from.string() + " to that size");
+    }
+    fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+    const auto box = static_cast<std::uint32_t>(size - original);
+    std::ofstream out(to, std::ios::binary | std::ios::app);
+    const char header[8] = {static_cast<char>(box >> 24), static_cast<char>(box >> 16),
+                            static_cast<char>(box >> 8),  static_cast<char>(box),
+                            'f',                          'r',
+                            'e',                          'e'};
+    out.write(header, 8);
+    std::vector<char> zeros(1 << 20, '\0');
+    std::uint64_t left = box - 8;
+    while (left > 0) {
+        const auto n = static_cast<std::streamsize>(std::min<std::uint64_t>(left, zeros.size()));
+        out.write(zeros.data(), n);
+        left -= static_cast<std::uint64_t>(n);
+    }
+    out.close();
+    if (!out || fs::file_size(to) != size) {
+        throw std::runtime_error("pad_mp4: could not write " + to.string());
+    }
+}
+
+std::string sha256_of(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) {
+        throw std::runtime_error("cannot read " + p.string());
+    }
+    crypto_hash_sha256_state state;
+    crypto_hash_sha256_init(&state);
+    std::vector<char> buf(1 << 20);
+    while (in) {
+        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        const auto n = in.gcount();
+        if (n > 0) {
+            crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buf.data()),
+                                      static_cast<unsigned long long>(n));
+        }
+    }
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&state, digest);
+    static const char* k_hex = "0123456789abcdef";
+    std::string hex;
+    for (unsigned char b : digest) {
+        hex += k_hex[b >> 4];
+        hex += k_hex[b & 15];
+    }
+    return hex;
+}
+
+namespace {
+std::string node_on_path() {
+    const char* path = std::getenv("PATH");
+    std::string dirs = path != nullptr ? path : "";
+    std::size_t start = 0;
+    while (start <= dirs.size()) {
+        const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+        const std::string d = dirs.substr(start, end - start);
+        const fs::path p = fs::path(d) / "node";
+        if (!d.empty() && ::access(p.c_str(), X_OK) == 0) {
+            return p.string();
+        }
+        start = end + 1;
+    }
+    throw std::runtime_error("node is not on PATH: the S3 media host tests need node and npm "
+                             "(scripts/install-deps.sh runs npm ci in tests/s3)");
+}
+} // namespace
+
+S3Server::S3Server(const std::string& bucket, const std::string& region,
+                   const std::string& key_id, const std::string& secret) {
+    const std::string node = node_on_path();
+    const fs::path dir = fs::path(LOOPPOST_SOURCE_DIR) / "tests" / "s3";
+    if (!fs::is_directory(dir / "node_modules" / "s3rver")) {
+        throw std::runtime_error("tests/s3/node_modules is missing: run scripts/install-deps.sh "
+                                 "(npm ci in tests/s3) before the S3 media host tests");
+    }
+    m_process = std::make_unique<Process>(
+        node,
+        std::vector<std::string>{(dir / "server.js").string(), "--dir", m_data.path().string(),
+                                 "--bucket", bucket, "--region", region, "--access-key-id", key_id},
+        Env{{"S3_TEST_SECRET_ACCESS_KEY", secret}});
+    const std::string line = m_process->wait_for_line("LISTENING", seconds(30));
+    m_port = std::stoi(line.substr(line.find("LISTENING") + 10));
+}
+
+nlohmann::json S3Server::log() const {
+    httplib::Client c("127.0.0.1", m_port);
+    c.set_read_timeout(10);
+    return check(c.Get("/_log"), "GET /_log");
+}
+
+int S3Server::get_status(const std::string& path) const {
+    httplib::Client c("127.0.0.1", m_port);
+    c.set_read_timeout(10);
+    auto res = c.Get(path.c_str());
+    if (!res) {
+        throw std::runtime_error("GET " + path + ": " + httplib::to_string(res.error()));
+    }
+    return res->status;
 }
 
 } // namespace harness

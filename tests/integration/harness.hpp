@@ -3,6 +3,7 @@
 // real looppost-sandbox on 127.0.0.1, and reads their machine-readable output.
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -146,5 +147,38 @@ RunResult later(const Home& home, const std::string& offset, const std::vector<s
 /// Sends `request` on a plain socket to 127.0.0.1:`port` and returns every byte received until
 /// the server closes (at most 10 s): for answers an HTTP client would hide or rewrite.
 std::string raw_exchange(int port, const std::string& request);
+
+/// `ffmpeg -v error -y ARGS`; throws with ffmpeg's stderr when it fails.
+void ffmpeg(const std::vector<std::string>& args);
+
+/// Copies the MP4 `from` to `to` and appends one top-level `free` box (4-byte big-endian size,
+/// "free", zero bytes) so that `to` is exactly `size` bytes: still a valid MP4 (libavformat skips
+/// the box), of any size wanted. `size` must be at least the original's size + 8.
+void pad_mp4(const std::filesystem::path& from, const std::filesystem::path& to,
+             std::uint64_t size);
+
+/// Lowercase hex sha256 of a file's bytes.
+std::string sha256_of(const std::filesystem::path& p);
+
+/// A real S3-compatible server for a test: s3rver on 127.0.0.1 behind tests/s3/server.js, which
+/// checks every signature with AWS's own SigV4 library. Needs node and tests/s3/node_modules
+/// (scripts/install-deps.sh); throws, saying what is missing, when they are not there.
+class S3Server {
+public:
+    S3Server(const std::string& bucket, const std::string& region, const std::string& key_id,
+             const std::string& secret);
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+    int port() const { return m_port; }
+    const std::filesystem::path& data_dir() const { return m_data.path(); }
+    /// Every request the proxy saw: {method, path, signed, signature_ok, payload_ok, status, error}.
+    nlohmann::json log() const;
+    /// The HTTP status of an unsigned GET of `path` ("/bucket/key").
+    int get_status(const std::string& path) const;
+
+private:
+    TempDir m_data;
+    std::unique_ptr<Process> m_process;
+    int m_port = 0;
+};
 
 } // namespace harness
