@@ -14,7 +14,7 @@ namespace {
 
 // Many-account benchmarks keep dozens of connections alive at once; each holds one worker while
 // it is open.
-constexpr std::size_t k_worker_threads = 64;
+constexpr std::size_t k_worker_threads = 256; // an idle keep-alive connection holds one
 constexpr std::size_t k_keep_alive_max_requests = 100000;
 constexpr time_t k_keep_alive_seconds = 10;
 constexpr time_t k_io_timeout_seconds = 30;

@@ -111,7 +111,10 @@ public:
         std::string agent = fmt::format("looppost/{}", k_version);
         set(CURLOPT_USERAGENT, agent.c_str());
         if (req.at_most_once) {
+            // A connection of its own, closed afterwards: not kept idle where the server holds a
+            // worker for it (the next request opens a new one anyway).
             set(CURLOPT_FRESH_CONNECT, 1L);
+            set(CURLOPT_FORBID_REUSE, 1L);
         }
 
         if (req.body_source != nullptr) {

@@ -23,7 +23,7 @@ Summary publish_due(Env& env, const Options& options, const std::vector<std::int
                 const auto* err = dynamic_cast<const Error*>(&e);
                 Exit exit = err ? err->exit() : Exit::failed;
                 shared.fold(exit);
-                reporter.event({.kind = "error", .message = e.what(), .human = true, .exit = exit});
+                reporter.event({.kind = "failed", .message = e.what(), .human = true, .exit = exit});
             }
         }
     };

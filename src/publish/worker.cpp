@@ -182,12 +182,15 @@ Worker::Next Worker::on_error(const store::PostRow& p, const Error& e) {
         finish(fresh, {.state = fresh.publish_id ? "publishing" : "queued",
                        .error_code = "config_missing",
                        .error_message = e.what()});
-        report({.kind = "config_missing",
-                .post_id = p.id,
-                .account = p.account,
-                .message = e.what(),
-                .human = true,
-                .exit = Exit::config_missing});
+        m_shared.fold(Exit::config_missing);
+        if (m_shared.first_config_report(e.what())) {
+            report({.kind = "config_missing",
+                    .post_id = p.id,
+                    .account = p.account,
+                    .message = e.what(),
+                    .human = true,
+                    .exit = Exit::config_missing});
+        }
         return Next::go_on;
     }
     if (e.exit() == Exit::unavailable) {
@@ -671,8 +674,12 @@ Worker::Next Worker::poll(store::PostRow& p) {
             if (finish(p, {.state = "in_inbox"})) {
                 std::string msg =
                     fmt::format("{} is in your TikTok inbox: open TikTok to finish it", who(p));
-                if (p.kind == "video" && !p.caption.empty())
-                    msg += ". Caption: " + p.caption;
+                if (p.kind == "video" && !p.caption.empty()) {
+                    // One line, as cron output should be; LOOPPOST_CAPTION keeps it as written.
+                    std::string flat = p.caption;
+                    std::replace(flat.begin(), flat.end(), '\n', ' ');
+                    msg += ". Caption: " + flat;
+                }
                 report({.kind = "in_inbox",
                         .post_id = p.id,
                         .account = p.account,

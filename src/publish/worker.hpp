@@ -32,6 +32,11 @@ struct Shared {
         std::lock_guard lock(m_mutex);
         return m_login_reported.insert(account_id).second;
     }
+    /// True the first time a missing piece of configuration is seen in this run.
+    bool first_config_report(const std::string& what) {
+        std::lock_guard lock(m_mutex);
+        return m_config_reported.insert(what).second;
+    }
     Summary summary() {
         std::lock_guard lock(m_mutex);
         return {m_touched, m_exit};
@@ -42,6 +47,7 @@ private:
     Exit m_exit = Exit::ok;
     std::vector<std::int64_t> m_touched;
     std::set<std::int64_t> m_login_reported;
+    std::set<std::string> m_config_reported;
 };
 
 /// Deletes the post's hosted photos that may still be up (hosted_state "uploading" or
