@@ -201,7 +201,7 @@ std::vector<SandboxUser> parse_users(const json& value) {
         reject_unknown_keys(item,
                             {"open_id", "username", "display_name", "private", "comment_disabled",
                              "duet_disabled", "stitch_disabled", "max_video_post_duration_sec",
-                             "cannot_post", "fail_reason"},
+                             "cannot_post", "fail_reason", "videos"},
                             "user");
         SandboxUser user;
         user.username = get_string(item.value("username", json()), "username");
@@ -214,6 +214,9 @@ std::vector<SandboxUser> parse_users(const json& value) {
             user.is_private = get_bool(item["private"], "private");
         }
         parse_creator_settings(item, user);
+        if (item.contains("videos") && !item["videos"].is_null()) {
+            user.videos = parse_video_seed(item["videos"]);
+        }
         if (!seen.insert(user.username).second || !seen.insert(user.open_id).second) {
             throw ConfigError(fmt::format("user \"{}\" appears twice", user.username));
         }
@@ -390,7 +393,8 @@ json to_json(const Config& config) {
                          {"stitch_disabled", user.stitch_disabled},
                          {"max_video_post_duration_sec", user.max_video_post_duration_sec},
                          {"cannot_post", user.cannot_post ? json(*user.cannot_post) : json()},
-                         {"fail_reason", user.fail_reason ? json(*user.fail_reason) : json()}});
+                         {"fail_reason", user.fail_reason ? json(*user.fail_reason) : json()},
+                         {"videos", user.videos ? to_json(*user.videos) : json()}});
     }
     return {{"audited", config.audited},
             {"account_private", config.account_private},

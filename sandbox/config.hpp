@@ -59,6 +59,19 @@ struct ClientApp {
 /// Why creator_info says a creator cannot post now (reference §4.2: answered with HTTP 200).
 const std::vector<std::string>& cannot_post_codes();
 
+/// Videos a user already has (tests, benchmarks; videos.cpp): `count` of them, the first
+/// created at `start` (Unix seconds, sandbox time) and one every `every` seconds after it. A video
+/// is listed once the sandbox clock reaches its create time. Nothing is stored per video.
+struct VideoSeed {
+    std::int64_t count = 0;
+    std::int64_t start = 0;
+    std::int64_t every = 86400;
+};
+
+/// A user's "videos" key: {"count": N, "start": T, "every": S}; throws ConfigError when bad.
+VideoSeed parse_video_seed(const nlohmann::json& value);
+nlohmann::json to_json(const VideoSeed& seed);
+
 /// A TikTok account that can log in to the sandbox.
 struct SandboxUser {
     std::string open_id;
@@ -77,6 +90,8 @@ struct SandboxUser {
     std::optional<std::string> cannot_post;
     /// A fail_reason (reference §4.9): every post of this user ends FAILED with it.
     std::optional<std::string> fail_reason;
+    /// Public videos the user has besides the ones posted through the sandbox.
+    std::optional<VideoSeed> videos;
 };
 
 struct Config {

@@ -31,15 +31,15 @@ A TikTok API emulator on 127.0.0.1 with fault injection and a ledger of what was
                     verified_url_prefixes, clients, users (each: username,
                     display_name, open_id, private, comment_disabled,
                     duet_disabled, stitch_disabled, max_video_post_duration_sec,
-                    cannot_post, fail_reason)
+                    cannot_post, fail_reason, videos {count, start, every})
   --serve-dir DIR   also serve DIR's files under /media/
   -h, --help        show this help
 
-Emulates OAuth, QR login, user/info and the Content Posting API (creator_info,
-video and inbox init, PUT /upload/, photo content/init with real downloads,
-status/fetch, cancel). Prints "LISTENING <port>" on stdout when ready. Admin API
-under /_sandbox/: state, config, reset, clock/advance, faults, fail_next, qr/scan,
-qr/confirm.
+Emulates OAuth, QR login, user/info, video/list, video/query and the Content
+Posting API (creator_info, video and inbox init, PUT /upload/, photo content/init
+with real downloads, status/fetch, cancel). Prints "LISTENING <port>" on stdout
+when ready. Admin API under /_sandbox/: state, config, reset, clock/advance,
+faults, fail_next, qr/scan, qr/confirm.
 )";
 
 struct Options {

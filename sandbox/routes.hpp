@@ -34,7 +34,7 @@ void register_oauth_routes(Router& router, Services& services);
 /// POST /_sandbox/qr/scan {url, user?, client_ticket?} and /_sandbox/qr/confirm {token?}.
 void register_qr_routes(Router& router, Services& services);
 
-/// Display API (reference §5): GET /v2/user/info/.
+/// Display API (reference §5): GET /v2/user/info/, POST /v2/video/list/ and /v2/video/query/.
 void register_display_routes(Router& router, Services& services);
 
 /// Content Posting API (reference §4): creator_info/query, video/init, inbox/video/init,

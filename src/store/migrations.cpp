@@ -197,6 +197,49 @@ CREATE TABLE quota_holds (
 ) STRICT;
 CREATE UNIQUE INDEX quota_holds_one ON quota_holds (ifnull(account_id, 0), kind);
 )sql"},
+        {8, "stats: videos and their daily snapshots", R"sql(
+-- The creator's public videos as TikTok lists them (reference §5). TikTok's ids exceed 2^53, so
+-- they are kept as text, digits exactly as TikTok sent them.
+CREATE TABLE videos (
+    id          TEXT PRIMARY KEY,
+    account_id  INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    post_id     INTEGER REFERENCES posts (id) ON DELETE SET NULL,  -- the queue item it came from
+    title       TEXT,
+    description TEXT,
+    create_time INTEGER NOT NULL,  -- unix seconds, TikTok's
+    duration    INTEGER,           -- seconds
+    share_url   TEXT,
+    first_seen  INTEGER NOT NULL,  -- unix seconds, looppost's
+    last_seen   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX videos_by_account ON videos (account_id, create_time);
+CREATE INDEX videos_by_post ON videos (post_id) WHERE post_id IS NOT NULL;
+
+-- One row per video per day: `day` is YYYY-MM-DD in the account's zone, and a second snapshot on
+-- the same day replaces the first. The primary key is also a video's series, in day order.
+CREATE TABLE snapshots (
+    video_id TEXT NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+    day      TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    views    INTEGER,  -- NULL: TikTok did not say
+    likes    INTEGER,
+    comments INTEGER,
+    shares   INTEGER,
+    taken_at INTEGER NOT NULL,
+    PRIMARY KEY (video_id, day)
+) STRICT, WITHOUT ROWID;
+
+-- The account's totals per day (user.info.stats), same rules.
+CREATE TABLE account_snapshots (
+    account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    day        TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    followers  INTEGER,
+    following  INTEGER,
+    likes      INTEGER,
+    videos     INTEGER,
+    taken_at   INTEGER NOT NULL,
+    PRIMARY KEY (account_id, day)
+) STRICT, WITHOUT ROWID;
+)sql"},
     };
     return all;
 }

@@ -232,6 +232,51 @@ struct EventRow {
     std::string detail;
 };
 
+/// A public video of an account (reference §5.4), as last seen by snapshot-stats.
+struct VideoRow {
+    std::string id; ///< TikTok's video id: digits, kept as text (exceeds 2^53)
+    std::int64_t account_id = 0;
+    std::optional<std::int64_t> post_id; ///< the queue item it came from, once linked
+    std::optional<std::string> title;
+    std::optional<std::string> description;
+    std::int64_t create_time = 0;         ///< unix seconds
+    std::optional<std::int64_t> duration; ///< seconds
+    std::optional<std::string> share_url;
+    std::int64_t first_seen = 0; ///< unix seconds; set by the first upsert
+    std::int64_t last_seen = 0;
+};
+
+/// A video's counts on one day (YYYY-MM-DD in the account's zone). Absent: TikTok did not say.
+struct SnapshotRow {
+    std::string video_id;
+    std::string day;
+    std::optional<std::int64_t> views;
+    std::optional<std::int64_t> likes;
+    std::optional<std::int64_t> comments;
+    std::optional<std::int64_t> shares;
+    std::int64_t taken_at = 0; ///< unix seconds
+};
+
+/// An account's totals on one day (user.info.stats).
+struct AccountSnapshotRow {
+    std::int64_t account_id = 0;
+    std::string day;
+    std::optional<std::int64_t> followers;
+    std::optional<std::int64_t> following;
+    std::optional<std::int64_t> likes;
+    std::optional<std::int64_t> videos;
+    std::int64_t taken_at = 0;
+};
+
+/// A video with its newest snapshot and the snapshots to measure growth against: the newest on
+/// or before the day before the newest one, and on or before the day a week before it.
+struct VideoLatest {
+    VideoRow video;
+    std::optional<SnapshotRow> latest;
+    std::optional<SnapshotRow> day_before;
+    std::optional<SnapshotRow> week_before;
+};
+
 class Db {
 public:
     /// Opens (creating when missing) the database at `file` and migrates it to the latest schema.
@@ -386,6 +431,39 @@ public:
     std::int64_t slot_add(std::int64_t account_id, int days, int minute);
     std::vector<SlotRow> slots(std::optional<std::int64_t> account_id) const;
     bool slot_remove(std::int64_t id);
+
+    // videos and snapshots (src/store/stats.cpp)
+    /// Inserts the video or updates what TikTok says of it (texts, create time, duration, share
+    /// URL, account) and last_seen = `now`; first_seen and the post link stay.
+    void video_upsert(const VideoRow& v, std::int64_t now);
+    std::optional<VideoRow> video(std::string_view id) const;
+    /// The videos linked to a post (an inbox draft can become several), oldest first.
+    std::vector<VideoRow> videos_of_post(std::int64_t post_id) const;
+    /// Links the video to the post when both belong to the same account; false otherwise.
+    bool video_link_post(std::string_view video_id, std::int64_t post_id);
+    /// Links the account's unlinked videos to the posts whose stored public post ids name them
+    /// (status/fetch's publicaly_available_post_id); returns how many were linked.
+    int videos_link_by_post_ids(std::int64_t account_id);
+    /// Stores the day's counts; a second snapshot of the same video on the same day replaces
+    /// the first (a count TikTok left out keeps the earlier value).
+    void snapshot_upsert(const SnapshotRow& s);
+    /// The same for an account's totals.
+    void account_snapshot_upsert(const AccountSnapshotRow& s);
+    /// A video's snapshots from `since_day` on (every one when unset), in day order.
+    std::vector<SnapshotRow> video_series(std::string_view video_id,
+                                          const std::optional<std::string>& since_day = {}) const;
+    /// Every snapshot of the account's videos from `since_day` on, by video then day (sparklines,
+    /// CSV export, age-aligned medians).
+    std::vector<SnapshotRow>
+    account_video_series(std::int64_t account_id,
+                         const std::optional<std::string>& since_day = {}) const;
+    /// The account's totals from `since_day` on, in day order.
+    std::vector<AccountSnapshotRow>
+    account_series(std::int64_t account_id, const std::optional<std::string>& since_day = {}) const;
+    /// Each of the account's videos created at or after `since` (unix seconds) with its newest
+    /// snapshot and the ones a day and a week before it; newest create_time first.
+    std::vector<VideoLatest> videos_latest(std::int64_t account_id,
+                                           std::optional<std::int64_t> since = {}) const;
 
     // events: the append-only audit trail
     void event_add(std::string_view kind, std::string_view detail,

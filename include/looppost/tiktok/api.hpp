@@ -7,6 +7,7 @@
 #include <looppost/core/clock.hpp>
 #include <looppost/net/http.hpp>
 #include <looppost/tiktok/chunk_plan.hpp>
+#include <looppost/tiktok/display.hpp>
 #include <looppost/tiktok/posting.hpp>
 #include <looppost/util/expected.hpp>
 #include <looppost/vault/secret.hpp>
@@ -114,6 +115,18 @@ public:
     /// GET /v2/user/info/ with exactly `fields`.
     Result<UserInfo> user_info(const vault::Secret& access_token,
                                const std::vector<std::string>& fields);
+
+    /// POST /v2/video/list/?fields=… (needs video.list; 600/min): the creator's public videos,
+    /// newest first, `max_count` (1–20) of them posted before `cursor` (unix ms; the newest
+    /// when unset). A query: retried per the policy.
+    Result<VideoPage> video_list(const vault::Secret& access_token,
+                                 const std::vector<std::string>& fields,
+                                 std::optional<std::int64_t> cursor, int max_count);
+    /// POST /v2/video/query/?fields=… (needs video.list): up to 20 of the creator's own videos
+    /// by id; TikTok leaves out ids that are not theirs. A query: retried per the policy.
+    Result<std::vector<Video>> video_query(const vault::Secret& access_token,
+                                           const std::vector<std::string>& fields,
+                                           const std::vector<std::string>& ids);
 
     /// POST /v2/post/publish/creator_info/query/ (needs video.publish; 20/min per token). TikTok
     /// answers "cannot post now" with HTTP 200 and an error code: that is a Failure of kind api.
