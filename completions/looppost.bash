@@ -174,7 +174,7 @@ _looppost()
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$flags" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "account app auth config doctor enqueue media publish-due queue quota slots" -- "$cur"))
+                COMPREPLY=($(compgen -W "account app auth config doctor enqueue media publish-due queue quota slots snapshot-stats" -- "$cur"))
             fi
             return
             ;;

@@ -2,7 +2,7 @@
 # A unit test (tests/unit/test_cli_docs.cpp) checks that every command and long
 # flag of the CLI11 tree is listed here.
 
-set -l commands account app auth config doctor enqueue media publish-due queue quota slots
+set -l commands account app auth config doctor enqueue media publish-due queue quota slots snapshot-stats
 set -l app_commands set show
 set -l media_commands set show test
 set -l auth_commands login list status refresh logout
@@ -100,6 +100,7 @@ complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a media -d 
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a enqueue -d 'check a video or photos (fixing photos where safe) and queue the post'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a queue -d 'inspect and steer the queue (default: list)'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a publish-due -d 'the cron job: publish every due post, resume anything in flight'
+complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a snapshot-stats -d 'the daily cron job: the counts of every public video, once a day'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a quota -d 'what TikTok still accepts now, per account'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a slots -d 'weekly posting times per account, for enqueue --next-slot'
 

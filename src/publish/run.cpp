@@ -2,7 +2,7 @@
 
 #include "worker.hpp"
 
-#include <thread>
+#include <looppost/util/parallel.hpp>
 
 namespace looppost::publish {
 
@@ -10,10 +10,8 @@ Summary publish_due(Env& env, const Options& options, const std::vector<std::int
                     Reporter& reporter) {
     Shared shared;
     shared.limits = Limits::from(env.ctx.settings());
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-        std::unique_ptr<Worker> worker;
-        for (std::size_t i = next++; i < accounts.size(); i = next++) {
+    util::parallel_for(accounts.size(), options.jobs, [&] {
+        return [&, worker = std::unique_ptr<Worker>()](std::size_t i) mutable {
             try {
                 if (!worker)
                     worker = std::make_unique<Worker>(env, options, reporter, shared);
@@ -23,18 +21,11 @@ Summary publish_due(Env& env, const Options& options, const std::vector<std::int
                 const auto* err = dynamic_cast<const Error*>(&e);
                 Exit exit = err ? err->exit() : Exit::failed;
                 shared.fold(exit);
-                reporter.event({.kind = "failed", .message = e.what(), .human = true, .exit = exit});
+                reporter.event(
+                    {.kind = "failed", .message = e.what(), .human = true, .exit = exit});
             }
-        }
-    };
-    std::size_t n = std::min<std::size_t>(std::max(1U, options.jobs), accounts.size());
-    if (n <= 1) {
-        work();
-    } else {
-        std::vector<std::jthread> threads;
-        for (std::size_t i = 0; i < n; ++i)
-            threads.emplace_back(work);
-    }
+        };
+    });
     return shared.summary();
 }
 

@@ -104,15 +104,9 @@ Worker::Worker(Env& env, const Options& options, Reporter& reporter, Shared& sha
     : m_env(env), m_options(options), m_reporter(reporter), m_shared(shared),
       m_db(store::Db::open(env.db_file)),
       m_http(net::make_curl_client(net::curl_options(env.ctx.settings()))), m_store(env.media_dir) {
-    const auto& s = env.ctx.settings();
-    oauth::AppCredentials app{env.app.client_key, vault::Secret(env.app.client_secret.reveal()),
-                              env.app.scopes};
-    m_auth = std::make_unique<oauth::AuthEnv>(
-        oauth::AuthEnv{env.ctx, *m_db, env.vault, std::move(app),
-                       tiktok::Api(*m_http, env.ctx.clock(), env.ctx.random(),
-                                   s.get_string("api_base"), net::retry_policy(s)),
-                       [this](const std::string& w) { m_reporter.step(w); }});
-    m_retry = net::retry_policy(s);
+    m_auth = oauth::worker_auth(env.ctx, *m_db, env.vault, env.app, *m_http,
+                                [this](const std::string& w) { m_reporter.step(w); });
+    m_retry = net::retry_policy(env.ctx.settings());
 }
 
 Worker::~Worker() = default;

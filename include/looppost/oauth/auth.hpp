@@ -10,6 +10,7 @@
 #include <looppost/store/db.hpp>
 #include <looppost/tiktok/api.hpp>
 #include <looppost/vault/vault.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,13 @@ struct AuthEnv {
 
     tiktok::Client client() const { return {app.client_key, &app.client_secret}; }
 };
+
+/// An AuthEnv for one worker thread: its own connection `db` and HTTP client `http`, a copy of
+/// the app's credentials, and the Api settings read from `ctx` (read them all before threads
+/// start). `warn` must be safe to call from that thread.
+std::unique_ptr<AuthEnv> worker_auth(core::Context& ctx, store::Db& db, const vault::Vault& vault,
+                                     const AppCredentials& app, net::HttpClient& http,
+                                     std::function<void(const std::string&)> warn);
 
 /// What a login shows and asks; the CLI implements it.
 class LoginUi {

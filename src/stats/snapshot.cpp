@@ -1,0 +1,241 @@
+// snapshot-stats: list every public video of each account, store the day's counts, link videos
+// to the posts they came from (DESIGN §4; reference §5).
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <looppost/net/curl_client.hpp>
+#include <looppost/oauth/auth.hpp>
+#include <looppost/schedule/time.hpp>
+#include <looppost/stats/snapshot.hpp>
+#include <looppost/store/db.hpp>
+#include <looppost/tiktok/display.hpp>
+#include <looppost/tiktok/outcome.hpp>
+#include <looppost/util/parallel.hpp>
+#include <looppost/util/utf8.hpp>
+
+namespace looppost::stats {
+namespace {
+
+using tiktok::Verdict;
+
+bool has_scope(const store::AccountRow& a, std::string_view scope) {
+    return std::find(a.scopes.begin(), a.scopes.end(), scope) != a.scopes.end();
+}
+
+/// TikTok cuts titles and descriptions to 150 characters (reference §5.4): compare that much.
+std::string head(std::string_view text) {
+    return std::string(text.substr(0, util::utf8_prefix_for_units(text, 150)));
+}
+
+/// The exit status and words for a failed call (DESIGN §3).
+void stop(AccountSnapshot& r, const tiktok::Failure& f, const store::AccountRow& a) {
+    auto c = tiktok::classify(f, /*safe_to_repeat=*/true);
+    switch (c.verdict) {
+    case Verdict::reauth:
+        r.exit = Exit::reauth_required;
+        r.human = true;
+        r.problem = fmt::format("account {} needs a new login: looppost auth login --name {} ({})",
+                                a.name, a.name, c.explanation);
+        return;
+    case Verdict::rate_limited:
+    case Verdict::cap_reached:
+        r.exit = Exit::deferred;
+        break;
+    case Verdict::permanent:
+        r.exit = Exit::failed;
+        r.human = true;
+        break;
+    default:
+        r.exit = Exit::unavailable;
+        break;
+    }
+    r.problem = fmt::format("account {}: snapshot stopped after {} videos: {}", a.name, r.videos,
+                            c.explanation);
+}
+
+class Snapshotter {
+public:
+    Snapshotter(SnapshotEnv& env, const std::function<void(const std::string&)>& step)
+        : m_env(env), m_step(step), m_db(store::Db::open(env.db_file)),
+          m_http(net::make_curl_client(net::curl_options(env.ctx.settings()))),
+          m_auth(oauth::worker_auth(env.ctx, *m_db, env.vault, env.app, *m_http, step)) {}
+
+    AccountSnapshot account(std::int64_t id) {
+        auto a = m_db->account_by_id(id);
+        AccountSnapshot r;
+        if (!a)
+            return r;
+        r.account = a->name;
+        std::int64_t now = unix_now();
+        r.day = schedule::format_local_day(now, schedule::zone_or_system(a->time_zone));
+        if (a->state != "active" || a->refresh_token.empty()) {
+            r.exit = Exit::reauth_required;
+            r.human = true;
+            r.skipped = fmt::format("account {} needs a new login: looppost auth login --name {}",
+                                    a->name, a->name);
+            return r;
+        }
+        if (!has_scope(*a, "video.list")) {
+            r.human = true;
+            r.skipped = fmt::format("account {} did not grant video.list, so its videos cannot be "
+                                    "listed: log in again with it (looppost auth login --name {} "
+                                    "--scopes …,video.list)",
+                                    a->name, a->name);
+            return r;
+        }
+        try {
+            videos(*a, r, now);
+            if (!r.problem && has_scope(*a, "user.info.stats"))
+                totals(*a, r, now);
+            link(*a, r);
+        } catch (const Error& e) {
+            r.exit = e.exit();
+            r.human = e.exit() != Exit::unavailable && e.exit() != Exit::deferred;
+            r.problem = fmt::format("account {}: {}", a->name, e.what());
+        }
+        return r;
+    }
+
+private:
+    std::int64_t unix_now() const {
+        return std::chrono::duration_cast<std::chrono::seconds>(
+                   m_env.ctx.clock().now().time_since_epoch())
+            .count();
+    }
+
+    void videos(const store::AccountRow& a, AccountSnapshot& r, std::int64_t now) {
+        std::optional<std::int64_t> cursor;
+        for (int page = 0; page < k_max_pages; ++page) {
+            auto got = oauth::with_token<tiktok::VideoPage>(
+                *m_auth, a.id, [&](const vault::Secret& t) {
+                    return m_auth->api.video_list(t, tiktok::snapshot_video_fields(), cursor,
+                                                  tiktok::k_max_video_page);
+                });
+            if (!got) {
+                stop(r, got.error(), a);
+                return;
+            }
+            // Each page in its own short transaction: a failure later keeps it.
+            m_db->transaction([&] {
+                for (const auto& v : got->videos) {
+                    if (!v.create_time)
+                        continue; // cannot be placed on a curve
+                    m_db->video_upsert({.id = v.id,
+                                        .account_id = a.id,
+                                        .title = v.title,
+                                        .description = v.video_description,
+                                        .create_time = *v.create_time,
+                                        .duration = v.duration,
+                                        .share_url = v.share_url},
+                                       now);
+                    m_db->snapshot_upsert({v.id, r.day, v.view_count, v.like_count,
+                                           v.comment_count, v.share_count, now});
+                    ++r.videos;
+                }
+            });
+            ++r.pages;
+            m_step(fmt::format("account {}: page {} with {} videos", a.name, r.pages,
+                               got->videos.size()));
+            if (!got->has_more || got->videos.empty() || (cursor && got->cursor >= *cursor))
+                return;
+            cursor = got->cursor;
+        }
+        r.exit = Exit::failed;
+        r.human = true;
+        r.problem = fmt::format("account {}: TikTok kept paging past {} pages; stopped", a.name,
+                                k_max_pages);
+    }
+
+    void totals(const store::AccountRow& a, AccountSnapshot& r, std::int64_t now) {
+        auto info = oauth::with_token<tiktok::UserInfo>(*m_auth, a.id, [&](const vault::Secret& t) {
+            return m_auth->api.user_info(
+                t, {"follower_count", "following_count", "likes_count", "video_count"});
+        });
+        if (!info) {
+            stop(r, info.error(), a);
+            return;
+        }
+        m_db->transaction([&] {
+            m_db->account_snapshot_upsert({a.id, r.day, info->follower_count,
+                                           info->following_count, info->likes_count,
+                                           info->video_count, now});
+        });
+        r.totals = true;
+    }
+
+    /// Links videos to published posts: by the public post id status/fetch gave, else by create
+    /// time and caption. A private post never appears: TikTok lists public videos only.
+    void link(const store::AccountRow& a, AccountSnapshot& r) {
+        m_db->transaction([&] {
+            r.linked += m_db->videos_link_by_post_ids(a.id);
+            store::PostFilter f;
+            f.states = {"published"};
+            f.account_id = a.id;
+            f.limit = 1'000'000;
+            for (const auto& p : m_db->posts(f)) {
+                if (!m_db->videos_of_post(p.id).empty())
+                    continue;
+                if (p.privacy && *p.privacy != "PUBLIC_TO_EVERYONE") {
+                    r.private_posts.push_back(p.id);
+                    continue;
+                }
+                if (auto v = match(a, p)) {
+                    if (m_db->video_link_post(*v, p.id))
+                        ++r.linked;
+                }
+            }
+        });
+        for (auto id : r.private_posts) {
+            m_step(fmt::format("post {} ({}) is not public, so TikTok lists no stats for it",
+                               id, a.name));
+        }
+    }
+
+    /// The unlinked video created while the post was being published whose text starts like
+    /// the post's caption (photos: its description; TikTok cuts both to 150 characters).
+    std::optional<std::string> match(const store::AccountRow& a, const store::PostRow& p) {
+        std::int64_t from = p.init_sent_at.value_or(p.created_at) - 300;
+        std::int64_t to = p.finished_at.value_or(p.updated_at) + 3600;
+        std::string want = head(p.caption);
+        for (const auto& l : m_db->videos_latest(a.id, from)) {
+            const auto& v = l.video;
+            if (v.post_id || v.create_time > to)
+                continue;
+            std::string text = v.description.value_or(v.title.value_or(""));
+            if (head(text) == want)
+                return v.id;
+        }
+        return std::nullopt;
+    }
+
+    SnapshotEnv& m_env;
+    const std::function<void(const std::string&)>& m_step;
+    std::unique_ptr<store::Db> m_db;
+    std::unique_ptr<net::HttpClient> m_http;
+    std::unique_ptr<oauth::AuthEnv> m_auth;
+};
+
+} // namespace
+
+std::vector<AccountSnapshot> snapshot(SnapshotEnv& env, const std::vector<std::int64_t>& accounts,
+                                      unsigned jobs,
+                                      const std::function<void(const std::string&)>& step) {
+    std::vector<AccountSnapshot> out(accounts.size());
+    util::parallel_for(accounts.size(), jobs, [&] {
+        return [&, s = std::unique_ptr<Snapshotter>()](std::size_t i) mutable {
+            try {
+                if (!s)
+                    s = std::make_unique<Snapshotter>(env, step);
+                out[i] = s->account(accounts[i]);
+            } catch (const std::exception& e) {
+                const auto* err = dynamic_cast<const Error*>(&e);
+                out[i].exit = err ? err->exit() : Exit::failed;
+                out[i].human = true;
+                out[i].problem = e.what();
+            }
+        };
+    });
+    return out;
+}
+
+} // namespace looppost::stats
