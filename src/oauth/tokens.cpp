@@ -93,7 +93,8 @@ vault::Secret refresh_now(AuthEnv& env, const store::AccountRow& a, const std::s
     std::int64_t now = unix_now(env);
     if (r) {
         bool stored = false;
-        env.db.transaction([&] {
+        // TikTok rotated the refresh token: the new one must outlive a power cut.
+        env.db.durable_transaction([&] {
             store::SealedTokens t;
             // The new refresh token is stored (sealed) before the new access token is used.
             t.access_token =

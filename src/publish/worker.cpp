@@ -104,6 +104,9 @@ Worker::Worker(Env& env, const Options& options, Reporter& reporter, Shared& sha
     : m_env(env), m_options(options), m_reporter(reporter), m_shared(shared),
       m_db(store::Db::open(env.db_file)),
       m_http(net::make_curl_client(net::curl_options(env.ctx.settings()))), m_store(env.media_dir) {
+    // Losing any step but "init sent" to a power cut is safe (it is asked again, or ends in
+    // needs_attention): only that one waits for the disk, and it syncs every step before it.
+    m_db->set_durable(false);
     m_auth = oauth::worker_auth(env.ctx, *m_db, env.vault, env.app, *m_http,
                                 [this](const std::string& w) { m_reporter.step(w); });
     m_retry = net::retry_policy(env.ctx.settings());
@@ -327,13 +330,17 @@ Worker::Next Worker::refused(const store::PostRow& p, const tiktok::Failure& f,
 
 std::optional<std::int64_t> Worker::take_quota(const store::PostRow& p,
                                                const std::vector<store::QuotaUse>& uses,
-                                               const std::function<void()>& also) {
+                                               const std::function<void()>& also, bool durable) {
     std::optional<std::pair<std::int64_t, std::string>> blocked;
-    m_db->transaction([&] {
+    auto work = [&] {
         blocked = m_db->quota_take(p.account_id, uses, now());
         if (!blocked && also)
             also();
-    });
+    };
+    if (durable)
+        m_db->durable_transaction(work);
+    else
+        m_db->transaction(work);
     if (blocked)
         return blocked->first;
     return std::nullopt;
@@ -391,8 +398,9 @@ Worker::Next Worker::start(store::PostRow& p) {
     }
     // The init is counted and marked as sent in one transaction: a crash after this point
     // leaves init_sent_at, and the next run asks a human instead of sending it again (I3).
-    auto blocked = take_quota(p, m_shared.limits.init(p.mode),
-                              [&] { m_db->post_init_sent(p.id, lease_owner(), now()); });
+    auto blocked = take_quota(
+        p, m_shared.limits.init(p.mode),
+        [&] { m_db->post_init_sent(p.id, lease_owner(), now()); }, /*durable=*/true);
     if (blocked) {
         unhost(p); // hosted again when its turn comes: nothing waits on the host meanwhile
         defer(p, "quota", "TikTok's limit for this account is reached; the post waits", *blocked,

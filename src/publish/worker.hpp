@@ -92,11 +92,12 @@ private:
     Next refused(const store::PostRow& p, const tiktok::Failure& f, std::string_view kind,
                  bool forget);
     Next on_error(const store::PostRow& p, const Error& e);
-    /// Counts `uses` (and runs `also` in the same transaction); when a limit is reached, when
-    /// it frees up instead.
+    /// Counts `uses` (and runs `also` in the same transaction, `durable` when it must survive a
+    /// power cut); when a limit is reached, when it frees up instead.
     std::optional<std::int64_t> take_quota(const store::PostRow& p,
                                            const std::vector<store::QuotaUse>& uses,
-                                           const std::function<void()>& also);
+                                           const std::function<void()>& also,
+                                           bool durable = false);
 
     bool finish(const store::PostRow& p, const store::PostOutcome& o);
     void release(const store::PostRow& p);

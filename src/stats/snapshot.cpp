@@ -58,7 +58,10 @@ public:
     Snapshotter(SnapshotEnv& env, const std::function<void(const std::string&)>& step)
         : m_env(env), m_step(step), m_db(store::Db::open(env.db_file)),
           m_http(net::make_curl_client(net::curl_options(env.ctx.settings()))),
-          m_auth(oauth::worker_auth(env.ctx, *m_db, env.vault, env.app, *m_http, step)) {}
+          m_auth(oauth::worker_auth(env.ctx, *m_db, env.vault, env.app, *m_http, step)) {
+        // A snapshot lost to a power cut is taken again by the next run.
+        m_db->set_durable(false);
+    }
 
     AccountSnapshot account(std::int64_t id) {
         auto a = m_db->account_by_id(id);

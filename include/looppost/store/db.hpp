@@ -294,6 +294,16 @@ public:
     int schema_version() const;
     static int latest_version();
 
+    /// Whether each commit waits for the disk (synchronous FULL, the default) or only for the
+    /// WAL write (NORMAL: survives a killed process, may lose the last commits on power loss;
+    /// the next FULL commit makes them durable too). Publishing workers relax it for the steps
+    /// whose loss is safe (DESIGN §5) and keep it for the one that guards against a second
+    /// init.
+    void set_durable(bool full);
+    /// transaction() whose commit waits for the disk whatever set_durable() said: for what must
+    /// survive a power cut (the init-sent mark, a rotated refresh token).
+    void durable_transaction(const std::function<void()>& f);
+
     /// Runs `f` inside BEGIN IMMEDIATE … COMMIT (rolled back when it throws). Never hold one
     /// across a network call.
     void transaction(const std::function<void()>& f);
@@ -487,6 +497,7 @@ private:
     std::filesystem::path m_file;
     std::unique_ptr<SQLite::Database> m_db;
     mutable std::map<const char*, std::unique_ptr<SQLite::Statement>> m_cache;
+    bool m_durable = true;
 };
 
 /// The schema version recorded in a database file's header, read without opening it through
