@@ -29,12 +29,8 @@ for bin in "$looppost" "$sandbox"; do
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/looppost-bench-publish.XXXXXX")
-sandbox_pid=
 cleanup() {
-  if [ -n "$sandbox_pid" ]; then
-    kill "$sandbox_pid" 2>/dev/null || true
-    wait "$sandbox_pid" 2>/dev/null || true
-  fi
+  stop_sandbox
   if [ -n "${BENCH_KEEP:-}" ]; then echo "bench: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -44,42 +40,11 @@ runs_upload=${RUNS_UPLOAD:-3}
 runs_many=${RUNS_MANY:-5}
 runs_idle=${RUNS_IDLE:-30}
 only=${BENCH_ONLY:-abc}
-client_key=sbx_client_key
-client_secret=sbx_client_secret
-redirect=https://sandbox.looppost.test/callback/
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-# start_sandbox CONFIG.json: a fresh looppost-sandbox on a free port; sets $port and $base.
-start_sandbox() {
-  stop_sandbox
-  "$sandbox" --port 0 --config "$1" >"$work/sandbox.out" 2>"$work/sandbox.err" &
-  sandbox_pid=$!
-  port=
-  for _ in $(seq 1 200); do
-    { read -r word port <"$work/sandbox.out"; } 2>/dev/null || true
-    [ "${word:-}" = LISTENING ] && [ -n "$port" ] && break
-    port=
-    sleep 0.05
-  done
-  [ -n "$port" ] || { echo "bench: looppost-sandbox did not start:" >&2; cat "$work/sandbox.err" >&2; exit 1; }
-  base="http://127.0.0.1:$port"
-  export LOOPPOST_API_BASE=$base LOOPPOST_AUTH_BASE=$base
-}
-stop_sandbox() {
-  if [ -n "$sandbox_pid" ]; then
-    kill "$sandbox_pid" 2>/dev/null || true
-    wait "$sandbox_pid" 2>/dev/null || true
-    sandbox_pid=
-  fi
-}
-
-# admin METHOD PATH [JSON]: the sandbox's admin API.
-admin() {
-  curl -sS --fail-with-body -X "$1" -H 'Content-Type: application/json' \
-    ${3:+--data-binary "$3"} "$base/_sandbox/$2" >/dev/null
-}
 
 # sandbox_config USERS...: the profile every part uses: instant processing, caps and rate
 # limits off, the given users (and "ref", for curl's own login).
@@ -88,39 +53,6 @@ sandbox_config() {
   users=$(printf '%s\n' "$@" ref | jq -R '{username: .}' | jq -s .)
   jq -n --argjson users "$users" '{processing: "instant", caps: false,
     rate_limit_multiplier: 0, users: $users}' >"$work/profile.json"
-}
-
-# make_home DIR: an app (inbox-only scopes) and looppost's own limits raised out of the way.
-make_home() {
-  mkdir -m 700 "$1"
-  LOOPPOST_HOME="$1" "$looppost" -q app set --client-key "$client_key" --client-secret-stdin \
-    --scopes user.info.basic,video.upload <<<"$client_secret" >/dev/null
-  local s
-  for s in limit_inits_per_minute limit_creator_info_per_minute limit_status_per_minute \
-    limit_direct_posts_per_day limit_inbox_shares_per_day; do
-    LOOPPOST_HOME="$1" "$looppost" -q config set "$s" 1000000 >/dev/null
-  done
-}
-
-# login HOME USER: `looppost auth login --method browser` as the sandbox user USER; this script
-# plays the browser (curl follows the consent page's redirect to looppost's loopback listener).
-login() {
-  admin POST config "{\"consent_user\": \"$2\"}"
-  # Emptied here, not by the background job's redirections, which may come after the first grep.
-  : >"$work/login.out"
-  : >"$work/login.err"
-  LOOPPOST_HOME="$1" "$looppost" auth login --method browser --no-browser --name "$2" \
-    --timeout 30 >>"$work/login.out" 2>>"$work/login.err" &
-  local pid=$! url=
-  for _ in $(seq 1 200); do
-    url=$(grep -aoh "$base/v2/auth/authorize/[^[:space:]]*" "$work/login.out" "$work/login.err" \
-      2>/dev/null | head -n 1 || true)
-    [ -n "$url" ] && break
-    sleep 0.05
-  done
-  [ -n "$url" ] || { kill "$pid"; echo "bench: no consent URL from auth login" >&2; cat "$work/login.err" >&2; exit 1; }
-  curl -sS -L -o /dev/null "$url"
-  wait "$pid" || { echo "bench: auth login as $2 failed:" >&2; cat "$work/login.err" >&2; exit 1; }
 }
 
 # video FILE BYTES: a valid 3-second MP4 padded to exactly BYTES with a top-level `free` box
@@ -164,22 +96,6 @@ ref_token() {
   curl -sS --fail-with-body "$base/v2/oauth/token/" -d "client_key=$client_key" \
     -d "client_secret=$client_secret" -d "code=$code" -d grant_type=authorization_code \
     --data-urlencode "redirect_uri=$redirect" | jq -er .access_token
-}
-
-now_s() { date +%s.%N; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-ms() { awk -v s="$1" 'BEGIN { printf "%.1f ms", s * 1000 }'; }
-secs() { awk -v s="$1" 'BEGIN { printf "%.2f s", s }'; }
-
-table=()
-missed=0
-# row NAME LOOPPOST REFERENCE RATIO CMP TARGET REF_NAME
-row() {
-  local verdict
-  verdict=$(awk -v r="$4" -v t="$6" -v c="$5" 'BEGIN { ok = (c == "<=") ? r <= t : r >= t; print ok ? "met" : "NOT met" }')
-  [ "$verdict" = met ] || missed=1
-  table+=("$(printf '%-36s %12s %12s  %-24s %6sx %7s  %s' "$1" "$2" "$3" "$7" "$4" "$5$6" "$verdict")")
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -394,6 +310,5 @@ fi
 # ---------------------------------------------------------------------------------------------
 echo
 echo "same machine, same run (a: median of $runs_upload; b: median of $runs_many; c: median of $runs_idle):"
-printf '%-36s %12s %12s  %-24s %7s %7s  %s\n' benchmark looppost reference "ref. is" ratio target result
-printf '%s\n' "${table[@]}"
+print_table
 exit "$missed"

@@ -4,7 +4,7 @@
 # pages of 20 videos, one user/info) x 20 ms / the accounts read at once (jobs). Target <= 1.3x.
 # Also the database's growth per snapshot row, measured over a second day of snapshots.
 #   bench/snapshot.sh [BUILD_DIR]   (make bench installs hyperfine, curl, jq; builds first)
-# ACCOUNTS (50), VIDEOS (1000), JOBS (32: the jobs setting's most) and RUNS (3) change the sizes;
+# ACCOUNTS (50), VIDEOS (1000), JOBS (32) and RUNS (3) change the sizes;
 # BENCH_KEEP=1 keeps the work folder.
 set -euo pipefail
 
@@ -30,7 +30,7 @@ accounts=${ACCOUNTS:-50}
 videos=${VIDEOS:-1000}
 jobs=${JOBS:-32}
 runs=${RUNS:-3}
-latency_ms=20
+latency_ms=${LATENCY_MS:-20}
 day=86400
 
 echo "== snapshot-stats: $accounts accounts x $videos videos, $latency_ms ms per API request, jobs=$jobs"
@@ -58,6 +58,11 @@ rows=$(sqlite3 "$db" 'SELECT count(*) FROM snapshots')
 echo "snapshot rows after the first day: $rows (expected $((accounts * videos)))"
 [ "$rows" = $((accounts * videos)) ] || { echo "bench: not every video was stored" >&2; missed=1; }
 
+# Where the time goes besides waiting: looppost's own CPU time for one run (the sandbox, on the
+# same cores, spends its own making the pages).
+/usr/bin/time -f '%U %S %M' -o "$work/cpu.txt" env LOOPPOST_JOBS="$jobs" "$looppost" snapshot-stats
+read -r user_s sys_s max_kb <"$work/cpu.txt"
+echo "looppost's CPU for one run: $(secs "$(awk -v u="$user_s" -v s="$sys_s" 'BEGIN { print u + s }')"), max RSS $((max_kb / 1024)) MiB, on $(nproc) cores"
 hyperfine -N --style basic --runs "$runs" --export-csv "$work/snap.csv" \
   -n snapshot-stats "env LOOPPOST_HOME=$LOOPPOST_HOME LOOPPOST_JOBS=$jobs $looppost snapshot-stats" \
   >"$work/snap.txt"

@@ -231,4 +231,4 @@ complete -c looppost -n "__fish_seen_subcommand_from slots; and not __fish_seen_
 # publish-due
 complete -c looppost -n '__fish_seen_subcommand_from publish-due' -l limit -x -d 'publish at most N posts in this run'
 complete -c looppost -n '__fish_seen_subcommand_from publish-due' -l dry-run -d 'show the requests each due post would send; change nothing'
-complete -c looppost -n '__fish_seen_subcommand_from publish-due' -l jobs -x -d 'accounts to work on at once (1 to 32; default: the jobs setting)'
+complete -c looppost -n '__fish_seen_subcommand_from publish-due' -l jobs -x -d 'accounts to work on at once (1 to 64; default: the jobs setting)'

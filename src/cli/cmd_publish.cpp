@@ -230,7 +230,7 @@ void add_publish_command(CLI::App& app, Action& action) {
                   "show what would be sent, request bodies included; change nothing");
     cmd->add_option("--jobs", flags->jobs, "accounts worked on at once (default: the jobs setting)")
         ->type_name("N")
-        ->check(CLI::Range(1, 32));
+        ->check(CLI::Range(1, 64));
     cmd->callback(
         [&action, flags] { action = [flags](Session& s) { return publish_due(s, *flags); }; });
 }

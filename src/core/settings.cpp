@@ -23,8 +23,9 @@ const std::vector<SettingKey>& setting_keys() {
         {"log_file", SettingType::path, "", "LOOPPOST_LOG_FILE",
          "append a redacted debug log to this file (-v logs to stderr)"},
         {"jobs", SettingType::integer, "4", "LOOPPOST_JOBS",
-         "accounts publish-due works on at once (one account's posts always go one at a time)", 1,
-         32},
+         "accounts publish-due and snapshot-stats work on at once (one account's posts always "
+         "go one at a time)",
+         1, 64},
         {"poll_seconds", SettingType::integer, "60", "LOOPPOST_POLL_SECONDS",
          "how long one publish-due run waits for TikTok to finish processing; the next run "
          "resumes what is still processing",
