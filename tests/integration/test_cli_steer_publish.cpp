@@ -2,68 +2,25 @@
 // (re-initialised only because TikTok said it FAILED), posts left processing and resumed, and
 // --limit, --account and paused accounts.
 
-#include "harness.hpp"
+#include "test_cli_publish.hpp"
 
-#include <doctest/doctest.h>
-#include <filesystem>
-
-namespace fs = std::filesystem;
-using harness::Home;
-using harness::RunResult;
-using harness::Sandbox;
-using nlohmann::json;
+using namespace publish_test;
 
 namespace {
 
-void ffmpeg(const std::vector<std::string>& args) {
-    std::vector<std::string> full{"-v", "error", "-y"};
-    full.insert(full.end(), args.begin(), args.end());
-    auto r = harness::run_program("/usr/bin/ffmpeg", full);
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-}
+/// publish_test::World with the dir media host, and the shorthands these tests use.
+struct Stage : World {
+    Stage() { use_dir_host(); }
 
-/// alice logged in, a dir media host served by the sandbox, a video and two photos.
-struct Stage {
-    harness::TempDir served;
-    Sandbox sbx{{"--serve-dir", served.path().string()}};
-    Home home{&sbx};
-    fs::path media;
-
-    Stage() {
-        harness::set_app(home);
-        auto login = harness::qr_login(home, sbx, "alice");
-        REQUIRE_MESSAGE(login.exit_code == 0, login.err);
-        media = home.path() / "in";
-        fs::create_directories(media);
-        ffmpeg({"-f", "lavfi", "-i", "testsrc=size=360x640:rate=30", "-t", "1", "-c:v", "libx264",
-                "-pix_fmt", "yuv420p", (media / "clip.mp4").string()});
-        ffmpeg({"-f", "lavfi", "-i", "testsrc=size=800x600", "-frames:v", "1",
-                (media / "a.jpg").string()});
-        ffmpeg({"-f", "lavfi", "-i", "smptebars=size=640x640", "-frames:v", "1",
-                (media / "b.jpg").string()});
-        ok({"media", "set", "dir", "--path", served.path().string(), "--public-base-url",
-            sbx.base_url() + "/media/"});
-    }
-
-    RunResult run(const std::vector<std::string>& args) const { return home.looppost(args); }
-
-    json ok(const std::vector<std::string>& args) const {
-        auto r = run(args);
-        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-        return r.out.empty() ? json() : r.json();
-    }
-
-    std::int64_t enqueue(const std::vector<std::string>& args) const {
-        std::vector<std::string> full{"enqueue", "--json", "--yes"};
-        full.insert(full.end(), args.begin(), args.end());
-        return ok(full)["id"].get<std::int64_t>();
+    std::int64_t enqueue_id(const std::vector<std::string>& args) const {
+        return enqueue(args)["id"].get<std::int64_t>();
     }
 
     json post(std::int64_t id) const { return ok({"queue", "show", std::to_string(id), "--json"}); }
 
     std::size_t served_files() const {
         std::size_t n = 0;
-        for (const auto& e : fs::recursive_directory_iterator(served.path()))
+        for (const auto& e : fs::recursive_directory_iterator(www.path()))
             n += e.is_regular_file() ? 1 : 0;
         return n;
     }
@@ -76,9 +33,9 @@ struct Stage {
 TEST_CASE("publish-due: queue cancel stops a photo pull TikTok is still downloading") {
     Stage s;
     s.sbx.post("config", {{"processing", "realistic"}});
-    s.ok({"config", "set", "poll_seconds", "0"});
-    auto id = s.enqueue(
-        {"--photo", (s.media / "a.jpg").string(), (s.media / "b.jpg").string(), "--title", "two"});
+    s.set("poll_seconds", "0");
+    auto id = s.enqueue_id(
+        {"--photo", s.in("a.jpg").string(), s.in("b.jpg").string(), "--title", "two"});
     auto run = s.run({"publish-due"});
     CHECK(run.exit_code == 0);
     CHECK(run.err.empty()); // still processing: nothing for a human yet
@@ -102,8 +59,8 @@ TEST_CASE("publish-due: queue cancel stops a photo pull TikTok is still download
 TEST_CASE("publish-due: a video being processed can no longer be cancelled, and is resumed") {
     Stage s;
     s.sbx.post("config", {{"processing", "realistic"}});
-    s.ok({"config", "set", "poll_seconds", "0"});
-    auto id = s.enqueue({"--video", (s.media / "clip.mp4").string(), "--caption", "slow"});
+    s.set("poll_seconds", "0");
+    auto id = s.enqueue_id({"--video", s.in("clip.mp4").string(), "--caption", "slow"});
     CHECK(s.run({"publish-due"}).exit_code == 0);
     auto p = s.post(id);
     CHECK(p["state"] == "publishing");
@@ -126,7 +83,7 @@ TEST_CASE("publish-due: a video being processed can no longer be cancelled, and 
 TEST_CASE("publish-due: a failed post says why; queue retry re-inits only after TikTok's FAILED") {
     Stage s;
     s.sbx.post("fail_next", {{"fail_reason", "spam_risk_text"}, {"user", "alice"}});
-    auto id = s.enqueue({"--video", (s.media / "clip.mp4").string(), "--caption", "buy now"});
+    auto id = s.enqueue_id({"--video", s.in("clip.mp4").string(), "--caption", "buy now"});
     auto run = s.run({"publish-due"});
     CHECK(run.exit_code == 1);
     CHECK(run.err.find("post " + std::to_string(id) + " (alice) failed") != std::string::npos);
@@ -153,13 +110,13 @@ TEST_CASE("publish-due: a failed post says why; queue retry re-inits only after 
 TEST_CASE("publish-due: --limit, --account and a paused account") {
     Stage s;
     s.sbx.post("config", {{"pending_inbox_cap", 100}});
-    s.ok({"config", "set", "limit_inbox_shares_per_day", "100"});
+    s.set("limit_inbox_shares_per_day", "100");
     auto bob_login = harness::qr_login(s.home, s.sbx, "bob", {"--name", "bob"});
     REQUIRE_MESSAGE(bob_login.exit_code == 0, bob_login.err);
-    auto a1 = s.enqueue({"--video", (s.media / "clip.mp4").string(), "--caption", "a1"});
-    auto a2 = s.enqueue({"--video", (s.media / "clip.mp4").string(), "--caption", "a2"});
-    auto b1 = s.enqueue(
-        {"--account", "bob", "--video", (s.media / "clip.mp4").string(), "--caption", "b1"});
+    auto a1 = s.enqueue_id({"--video", s.in("clip.mp4").string(), "--caption", "a1"});
+    auto a2 = s.enqueue_id({"--video", s.in("clip.mp4").string(), "--caption", "a2"});
+    auto b1 = s.enqueue_id(
+        {"--account", "bob", "--video", s.in("clip.mp4").string(), "--caption", "b1"});
 
     auto one = s.run({"publish-due", "--limit", "1", "--json", "--account", "alice"});
     CHECK(one.exit_code == 0);
@@ -169,12 +126,12 @@ TEST_CASE("publish-due: --limit, --account and a paused account") {
     CHECK(s.post(a2)["state"] == "queued");
     CHECK(s.post(b1)["state"] == "queued");
 
-    s.ok({"account", "pause", "bob"});
+    s.ok({"account", "pause", "bob", "--json"});
     auto rest = s.run({"publish-due", "--json"});
     CHECK(rest.exit_code == 0);
     CHECK(s.post(a2)["state"] == "in_inbox");
     CHECK(s.post(b1)["state"] == "queued"); // paused: it waits
-    s.ok({"account", "resume", "bob"});
+    s.ok({"account", "resume", "bob", "--json"});
     CHECK(s.run({"publish-due"}).exit_code == 0);
     CHECK(s.post(b1)["state"] == "in_inbox");
     CHECK(s.ledger_posts() == 3);
