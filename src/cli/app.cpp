@@ -22,7 +22,7 @@ const std::vector<std::pair<std::string_view, AddCommand>>& commands() {
         {"doctor", add_doctor_command},   {"enqueue", add_enqueue_command},
         {"media", add_media_command},     {"queue", add_queue_command},
         {"slots", add_slots_command},     {"publish-due", add_publish_command},
-        {"quota", add_quota_command},
+        {"quota", add_quota_command},     {"stats", add_stats_command},
     };
     return all;
 }
