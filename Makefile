@@ -29,6 +29,7 @@ bench: configure
 	@bench/startup.sh $(BUILD)
 	@bench/queue.sh $(BUILD)
 	@bench/publish.sh $(BUILD)
+	@bench/stats.sh $(BUILD)
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
