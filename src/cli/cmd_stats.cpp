@@ -261,10 +261,13 @@ Exit show_best_times(Session& s) {
     }
     s.out().line(fmt::format("{}: median views in the first 24 h, from {} post{} ({})",
                              account.name, bt.posts, bt.posts == 1 ? "" : "s", zone));
-    if (!bt.enough)
-        s.out().line(fmt::format("too few to go by: {} post{} and no hour with 3 or more; at "
-                                 "least {} are needed, so treat this as a hint",
-                                 bt.posts, bt.posts == 1 ? "" : "s", stats::k_best_times_min));
+    if (!bt.enough) {
+        auto why = bt.posts < stats::k_best_times_min
+                       ? fmt::format("{} post{}, and at least {} are needed", bt.posts,
+                                     bt.posts == 1 ? "" : "s", stats::k_best_times_min)
+                       : std::string("no hour has 3 posts or more");
+        s.out().line(fmt::format("too few to go by: {}; treat this as a hint", why));
+    }
     std::vector<std::vector<std::string>> rows = {{"HOUR", "POSTS", "MEDIAN 24H"}};
     for (std::size_t i = 0; i < bt.hours.size() && i < 5; ++i)
         rows.push_back({fmt::format("{:02}:00", bt.hours[i].key),
