@@ -49,9 +49,7 @@ std::string signed_count(const Output& out, const std::optional<std::int64_t>& v
 nlohmann::json video_json(const store::VideoRow& v, const std::string& account,
                           const std::optional<store::SnapshotRow>& latest,
                           std::optional<std::int64_t> d1, std::optional<std::int64_t> d7) {
-    auto field = [&](auto member) {
-        return latest ? num((*latest).*member) : nlohmann::json();
-    };
+    auto field = [&](auto member) { return latest ? num((*latest).*member) : nlohmann::json(); };
     return {{"id", v.id},
             {"account", account},
             {"title", v.title ? nlohmann::json(*v.title) : nlohmann::json()},
@@ -111,14 +109,13 @@ Exit show_overview(Session& s, const Flags& f, const std::optional<stats::Since>
         nlohmann::json accounts = nlohmann::json::array(), videos = nlohmann::json::array();
         for (const auto& a : o.accounts) {
             const auto& l = a.latest;
-            accounts.push_back(
-                {{"name", a.account.name},
-                 {"totals",
-                  {{"followers", l ? num(l->followers) : nlohmann::json()},
-                   {"likes", l ? num(l->likes) : nlohmann::json()},
-                   {"videos", l ? num(l->videos) : nlohmann::json()}}},
-                 {"followers_change", num(a.followers_change)},
-                 {"day", l ? nlohmann::json(l->day) : nlohmann::json()}});
+            accounts.push_back({{"name", a.account.name},
+                                {"totals",
+                                 {{"followers", l ? num(l->followers) : nlohmann::json()},
+                                  {"likes", l ? num(l->likes) : nlohmann::json()},
+                                  {"videos", l ? num(l->videos) : nlohmann::json()}}},
+                                {"followers_change", num(a.followers_change)},
+                                {"day", l ? nlohmann::json(l->day) : nlohmann::json()}});
         }
         for (const auto& v : o.videos) {
             auto j = video_json(v.video, v.account, v.latest, v.views_1d, v.views_7d);
@@ -151,13 +148,11 @@ Exit show_overview(Session& s, const Flags& f, const std::optional<stats::Since>
         for (const auto& p : v.daily)
             daily.push_back(p.value);
         const auto& l = v.latest;
-        rows.push_back({v.video.id, v.account, v.create_day,
-                        count(l ? l->views : std::nullopt), count(l ? l->likes : std::nullopt),
-                        count(l ? l->comments : std::nullopt),
+        rows.push_back({v.video.id, v.account, v.create_day, count(l ? l->views : std::nullopt),
+                        count(l ? l->likes : std::nullopt), count(l ? l->comments : std::nullopt),
                         count(l ? l->shares : std::nullopt), signed_count(s.out(), v.views_1d),
                         signed_count(s.out(), v.views_7d),
-                        daily.empty() ? "-" : stats::sparkline(daily),
-                        short_title(v.video.title)});
+                        daily.empty() ? "-" : stats::sparkline(daily), short_title(v.video.title)});
     }
     s.out().table(rows);
     return Exit::ok;
@@ -194,11 +189,11 @@ Exit show_curve(Session& s, const Flags& f, const std::string& id,
                 {"views", num(a.views)},
                 {"median", a.median ? nlohmann::json(*a.median) : nlohmann::json()},
                 {"median_of", a.median_of}};
-        s.out().document({{"video", video_json(c.video, c.account.name, c.latest, c.views_1d,
-                                               c.views_7d)},
-                          {"series", series},
-                          {"daily", daily},
-                          {"age", age}});
+        s.out().document(
+            {{"video", video_json(c.video, c.account.name, c.latest, c.views_1d, c.views_7d)},
+             {"series", series},
+             {"daily", daily},
+             {"age", age}});
         return Exit::ok;
     }
     s.out().line(fmt::format("{}  {}  {}, posted {}", s.out().paint(c.video.id, "1"),
@@ -270,8 +265,8 @@ Exit show_best_times(Session& s) {
     }
     std::vector<std::vector<std::string>> rows = {{"HOUR", "POSTS", "MEDIAN 24H"}};
     for (std::size_t i = 0; i < bt.hours.size() && i < 5; ++i)
-        rows.push_back({fmt::format("{:02}:00", bt.hours[i].key),
-                        std::to_string(bt.hours[i].posts), fmt_median(bt.hours[i].median_views)});
+        rows.push_back({fmt::format("{:02}:00", bt.hours[i].key), std::to_string(bt.hours[i].posts),
+                        fmt_median(bt.hours[i].median_views)});
     s.out().table(rows);
     std::vector<std::vector<std::string>> days = {{"WEEKDAY", "POSTS", "MEDIAN 24H"}};
     for (const auto& g : bt.weekdays)
@@ -315,7 +310,8 @@ void add_stats_command(CLI::App& app, Action& action) {
     cmd->add_option("--sort", flags->sort, "overview order: date (default), views, likes, growth")
         ->check(CLI::IsMember({"date", "views", "likes", "growth"}))
         ->type_name("KEY");
-    cmd->add_option("--limit", flags->limit, "at most N videos in the overview (0: all; default 20)")
+    cmd->add_option("--limit", flags->limit,
+                    "at most N videos in the overview (0: all; default 20)")
         ->check(CLI::NonNegativeNumber)
         ->type_name("N");
     cmd->add_flag("--csv", flags->csv, "one CSV row per video per day, with a header row");
@@ -323,9 +319,8 @@ void add_stats_command(CLI::App& app, Action& action) {
         ->type_name("FILE");
     cmd->add_flag("--best-times", flags->best_times,
                   "the posting hours and weekdays whose posts grew fastest in their first 24 h");
-    cmd->callback([&action, flags] {
-        action = [flags](Session& s) { return run_stats(s, *flags); };
-    });
+    cmd->callback(
+        [&action, flags] { action = [flags](Session& s) { return run_stats(s, *flags); }; });
 }
 
 } // namespace looppost::cli

@@ -115,8 +115,8 @@ BestTimes group_best_times(const std::vector<FirstDay>& posts) {
         std::vector<TimeGroup> out;
         for (std::size_t k = 0; k < all.size(); ++k) {
             if (!all[k].empty())
-                out.push_back({static_cast<int>(k), static_cast<int>(all[k].size()),
-                               *median(all[k])});
+                out.push_back(
+                    {static_cast<int>(k), static_cast<int>(all[k].size()), *median(all[k])});
         }
         std::stable_sort(out.begin(), out.end(), [](const TimeGroup& a, const TimeGroup& b) {
             if (a.median_views != b.median_views)
@@ -136,8 +136,7 @@ BestTimes group_best_times(const std::vector<FirstDay>& posts) {
 }
 
 std::string_view weekday_name(int weekday) {
-    static constexpr std::string_view k_names[] = {"Mon", "Tue", "Wed", "Thu",
-                                                   "Fri", "Sat", "Sun"};
+    static constexpr std::string_view k_names[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     return k_names[static_cast<std::size_t>(std::clamp(weekday, 0, 6))];
 }
 

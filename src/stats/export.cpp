@@ -12,8 +12,8 @@ std::string opt(const std::optional<std::int64_t>& v) {
     return v ? std::to_string(*v) : std::string();
 }
 
-const std::vector<std::string> k_header = {"video_id", "account",  "title",  "create_time",
-                                           "day",      "views",    "likes",  "comments",
+const std::vector<std::string> k_header = {"video_id", "account",    "title", "create_time",
+                                           "day",      "views",      "likes", "comments",
                                            "shares",   "daily_views"};
 
 void append_rows(std::string& out, const store::VideoRow& v, const std::string& account,
@@ -23,8 +23,8 @@ void append_rows(std::string& out, const store::VideoRow& v, const std::string& 
         gain[p.day] = p.value;
     for (const auto& s : series) {
         auto g = gain.find(s.day);
-        out += csv_record({v.id, account, v.title.value_or(""), schedule::format_utc(v.create_time), s.day,
-                           opt(s.views), opt(s.likes), opt(s.comments), opt(s.shares),
+        out += csv_record({v.id, account, v.title.value_or(""), schedule::format_utc(v.create_time),
+                           s.day, opt(s.views), opt(s.likes), opt(s.comments), opt(s.shares),
                            g == gain.end() ? "" : std::to_string(g->second)});
     }
 }
@@ -94,8 +94,8 @@ std::string overview_svg(const Overview& o, const SeriesByVideo& series) {
 std::string curve_svg(const Curve& c) {
     std::vector<SvgLine> lines = {{"views (cumulative)", cumulative(c.series)},
                                   {"daily views", c.daily}};
-    return render_svg(fmt::format("{} — views since {}", label_of(c.video), c.create_day),
-                      "views", lines);
+    return render_svg(fmt::format("{} — views since {}", label_of(c.video), c.create_day), "views",
+                      lines);
 }
 
 } // namespace looppost::stats

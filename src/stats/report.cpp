@@ -110,10 +110,10 @@ Overview overview(const store::Db& db, const OverviewQuery& q) {
             v.create_day = schedule::format_local_day(l.video.create_time, zone_of(account));
             v.latest = l.latest;
             if (l.latest) {
-                v.views_1d = delta(l.latest->views, l.day_before ? l.day_before->views
-                                                                 : std::nullopt);
-                v.views_7d = delta(l.latest->views, l.week_before ? l.week_before->views
-                                                                  : std::nullopt);
+                v.views_1d =
+                    delta(l.latest->views, l.day_before ? l.day_before->views : std::nullopt);
+                v.views_7d =
+                    delta(l.latest->views, l.week_before ? l.week_before->views : std::nullopt);
             }
             if (auto it = series.find(l.video.id); it != series.end())
                 v.daily = daily_gains(it->second, v.create_day);

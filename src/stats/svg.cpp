@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <looppost/stats/stats.hpp>
-#include <map>
 #include <set>
 
 namespace looppost::stats {
@@ -34,11 +33,21 @@ std::string xml_escape(std::string_view text) {
     std::string out;
     for (char c : text) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&apos;";
+            break;
         default:
             // XML 1.0 allows no control characters besides tab and line breaks.
             if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r')
@@ -103,8 +112,8 @@ std::string render_svg(std::string_view title, std::string_view y_label,
         out += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" "
                            "stroke=\"#333333\"/>\n",
                            x, k_top + plot_h, k_top + plot_h + 5);
-        out += fmt::format("<text x=\"{:.1f}\" y=\"{}\">{}</text>\n", x, k_top + plot_h + 20,
-                           days[i]);
+        out +=
+            fmt::format("<text x=\"{:.1f}\" y=\"{}\">{}</text>\n", x, k_top + plot_h + 20, days[i]);
     }
     out += "</g>\n";
     out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">day</text>\n",
@@ -119,8 +128,8 @@ std::string render_svg(std::string_view title, std::string_view y_label,
         out += fmt::format("<g class=\"series\" data-label=\"{}\">\n", xml_escape(l.label));
         std::string pts;
         for (const auto& p : l.points)
-            pts += fmt::format("{}{:.1f},{:.1f}", pts.empty() ? "" : " ", x_of(p.day),
-                               y_of(p.value));
+            pts +=
+                fmt::format("{}{:.1f},{:.1f}", pts.empty() ? "" : " ", x_of(p.day), y_of(p.value));
         if (l.points.size() > 1)
             out += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" "
                                "points=\"{}\"/>\n",
@@ -132,8 +141,8 @@ std::string render_svg(std::string_view title, std::string_view y_label,
         double ly = k_top + 10 + 20 * static_cast<double>(i);
         out += fmt::format("<rect x=\"{}\" y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n",
                            k_left + plot_w + 16, ly - 10, colour);
-        std::string label = l.label.size() > 24 ? l.label.substr(0, 23) + "…" : l.label;
-        // Do not cut inside a UTF-8 sequence.
+        // A long label is cut, never inside a UTF-8 sequence.
+        std::string label = l.label;
         if (l.label.size() > 24) {
             std::size_t cut = 23;
             while (cut > 0 && (static_cast<unsigned char>(l.label[cut]) & 0xC0) == 0x80)

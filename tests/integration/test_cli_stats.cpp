@@ -102,7 +102,7 @@ TEST_CASE("stats --json: totals, follower growth, day and week deltas and the sp
     CHECK(j["accounts"][0]["totals"]["videos"] == 3);
     CHECK(j["accounts"][0]["followers_change"] == 30);
     auto videos = j["videos"];
-    REQUIRE(videos.size() == 2); // the September video is outside the default 30 days
+    REQUIRE(videos.size() == 2);    // the September video is outside the default 30 days
     CHECK(videos[0]["id"] == k_v2); // newest first
     CHECK(videos[0]["id"].is_string());
     CHECK(videos[0]["views"] == 3300);
@@ -122,9 +122,9 @@ TEST_CASE("stats --json: totals, follower growth, day and week deltas and the sp
     for (const auto& p : daily)
         CHECK(p["views"] == 1000);
 
-    auto wide = harness::later(home, k_now,
-                               {"stats", "--json", "--since", "2026-08-01", "--sort", "views",
-                                "--limit", "2"});
+    auto wide = harness::later(
+        home, k_now,
+        {"stats", "--json", "--since", "2026-08-01", "--sort", "views", "--limit", "2"});
     REQUIRE_MESSAGE(wide.exit_code == 0, wide.err);
     auto w = wide.json()["videos"];
     REQUIRE(w.size() == 2);
@@ -134,7 +134,7 @@ TEST_CASE("stats --json: totals, follower growth, day and week deltas and the sp
     auto text = harness::later(home, k_now, {"stats"});
     REQUIRE_MESSAGE(text.exit_code == 0, text.err);
     CHECK(text.out.find("██████████████") != std::string::npos); // v1: 14 equal days
-    CHECK(text.out.find("\x1b[") == std::string::npos); // NO_COLOR and no TTY: no colours
+    CHECK(text.out.find("\x1b[") == std::string::npos);          // NO_COLOR and no TTY: no colours
 }
 
 TEST_CASE("stats VIDEO_ID --json: the series, daily views and age-aligned medians") {
@@ -189,9 +189,9 @@ TEST_CASE("stats --csv round-trips through a CSV reader and --svg holds the data
     REQUIRE(parsed);
     const auto& rows = *parsed;
     REQUIRE(rows.size() == 1 + 20 + 11);
-    CHECK(rows[0].fields ==
-          std::vector<std::string>{"video_id", "account", "title", "create_time", "day", "views",
-                                   "likes", "comments", "shares", "daily_views"});
+    CHECK(rows[0].fields == std::vector<std::string>{"video_id", "account", "title", "create_time",
+                                                     "day", "views", "likes", "comments", "shares",
+                                                     "daily_views"});
     CHECK(rows[1].fields[0] == k_v2);
     CHECK(rows[1].fields[2] == "Cats, \"dogs\"\nand more");
     CHECK(rows[1].fields[4] == "2026-11-10");

@@ -41,7 +41,8 @@ bool well_formed(const std::string& xml, std::string& why) {
         }
         return true;
     };
-    static const std::regex attrs(R"((\s+[A-Za-z_:][-A-Za-z0-9_:.]*\s*=\s*("[^"<]*"|'[^'<]*'))*\s*)");
+    static const std::regex attrs(
+        R"((\s+[A-Za-z_:][-A-Za-z0-9_:.]*\s*=\s*("[^"<]*"|'[^'<]*'))*\s*)");
     while (i < xml.size()) {
         auto lt = xml.find('<', i);
         if (lt == std::string::npos) {
@@ -108,8 +109,8 @@ TEST_CASE("stats: days are counted and moved across months and leap days") {
 
 TEST_CASE("stats: daily gains are the differences of the cumulative views") {
     std::vector<store::SnapshotRow> s = {snap("2026-11-01", 100), snap("2026-11-02", 250),
-                                         snap("2026-11-03", std::nullopt),
-                                         snap("2026-11-04", 240), snap("2026-11-05", 400)};
+                                         snap("2026-11-03", std::nullopt), snap("2026-11-04", 240),
+                                         snap("2026-11-05", 400)};
     auto d = stats::daily_gains(s, "2026-11-01");
     REQUIRE(d.size() == 4);
     CHECK(d[0].day == "2026-11-01");
@@ -157,8 +158,8 @@ TEST_CASE("stats: the median of an odd and an even count") {
 }
 
 TEST_CASE("stats: best times group posts by hour and weekday, fastest first") {
-    std::vector<stats::FirstDay> posts = {
-        {18, 4, 900}, {18, 4, 1100}, {18, 2, 1000}, {9, 0, 100}, {9, 1, 300}, {21, 5, 5000}};
+    std::vector<stats::FirstDay> posts = {{18, 4, 900}, {18, 4, 1100}, {18, 2, 1000},
+                                          {9, 0, 100},  {9, 1, 300},   {21, 5, 5000}};
     auto bt = stats::group_best_times(posts);
     CHECK(bt.posts == 6);
     CHECK_FALSE(bt.enough); // six posts are too few to go by
@@ -196,7 +197,8 @@ TEST_CASE("stats: CSV fields are quoted as RFC 4180 says and read back unchanged
 
 TEST_CASE("stats: the SVG is well-formed XML and holds every data point") {
     std::vector<stats::SvgLine> lines = {
-        {"cats & <dogs> \"quoted\"", {{"2026-11-01", 10}, {"2026-11-02", 250}, {"2026-11-05", 900}}},
+        {"cats & <dogs> \"quoted\"",
+         {{"2026-11-01", 10}, {"2026-11-02", 250}, {"2026-11-05", 900}}},
         {"second", {{"2026-11-02", 5}}}};
     auto svg = stats::render_svg("Views — \"test\"", "views", lines);
     std::string why;
@@ -204,10 +206,9 @@ TEST_CASE("stats: the SVG is well-formed XML and holds every data point") {
     CHECK(svg.find("<svg xmlns=\"http://www.w3.org/2000/svg\"") != std::string::npos);
     CHECK(svg.find("<script") == std::string::npos);
     CHECK(svg.find("href") == std::string::npos);
-    for (const char* point : {"data-day=\"2026-11-01\" data-value=\"10\"",
-                              "data-day=\"2026-11-02\" data-value=\"250\"",
-                              "data-day=\"2026-11-05\" data-value=\"900\"",
-                              "data-day=\"2026-11-02\" data-value=\"5\""})
+    for (const char* point :
+         {"data-day=\"2026-11-01\" data-value=\"10\"", "data-day=\"2026-11-02\" data-value=\"250\"",
+          "data-day=\"2026-11-05\" data-value=\"900\"", "data-day=\"2026-11-02\" data-value=\"5\""})
         CHECK(svg.find(point) != std::string::npos);
     CHECK(svg.find("cats &amp; &lt;dogs&gt;") != std::string::npos);
     CHECK(svg.find(">2026-11-01<") != std::string::npos); // a date on the x axis

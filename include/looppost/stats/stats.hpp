@@ -154,7 +154,7 @@ struct Curve {
     store::VideoRow video;
     store::AccountRow account;
     std::string create_day;
-    std::vector<store::SnapshotRow> series; ///< from the window's first day, in day order
+    std::vector<store::SnapshotRow> series;   ///< from the window's first day, in day order
     std::optional<store::SnapshotRow> latest; ///< the newest snapshot of all
     std::optional<std::int64_t> views_1d;     ///< growth since the newest a day before it
     std::optional<std::int64_t> views_7d;     ///< and a week before it
