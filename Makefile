@@ -30,6 +30,7 @@ bench: configure
 	@bench/queue.sh $(BUILD)
 	@bench/publish.sh $(BUILD)
 	@bench/snapshot.sh $(BUILD)
+	@bench/stats.sh $(BUILD)
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')

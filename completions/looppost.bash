@@ -174,7 +174,7 @@ _looppost()
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$flags" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "account app auth config doctor enqueue media publish-due queue quota slots snapshot-stats" -- "$cur"))
+                COMPREPLY=($(compgen -W "account app auth config doctor enqueue media publish-due queue quota slots snapshot-stats stats" -- "$cur"))
             fi
             return
             ;;
@@ -304,6 +304,20 @@ _looppost()
                 COMPREPLY=($(compgen -W "$(_looppost_accounts "$home")" -- "$cur"))
                 return
             fi
+            ;;
+        stats)
+            case $prev in
+                --sort)
+                    COMPREPLY=($(compgen -W "date views likes growth" -- "$cur"))
+                    return
+                    ;;
+                --svg)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return
+                    ;;
+                --post | --since | --limit) return ;;
+            esac
+            flags+=" --post --since --sort --limit --csv --svg --best-times"
             ;;
         slots)
             case "${cmd[1]-}" in

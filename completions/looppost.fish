@@ -2,7 +2,7 @@
 # A unit test (tests/unit/test_cli_docs.cpp) checks that every command and long
 # flag of the CLI11 tree is listed here.
 
-set -l commands account app auth config doctor enqueue media publish-due queue quota slots snapshot-stats
+set -l commands account app auth config doctor enqueue media publish-due queue quota slots snapshot-stats stats
 set -l app_commands set show
 set -l media_commands set show test
 set -l auth_commands login list status refresh logout
@@ -102,6 +102,7 @@ complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a queue -d 
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a publish-due -d 'the cron job: publish every due post, resume anything in flight'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a snapshot-stats -d 'the daily cron job: the counts of every public video, once a day'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a quota -d 'what TikTok still accepts now, per account'
+complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a stats -d 'growth curves of your videos from the store: overview, one video, CSV/JSON/SVG'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a slots -d 'weekly posting times per account, for enqueue --next-slot'
 
 # media set s3|dir | show | test
@@ -227,6 +228,15 @@ complete -c looppost -n '__fish_seen_subcommand_from queue; and __fish_seen_subc
 complete -c looppost -n "__fish_seen_subcommand_from slots; and not __fish_seen_subcommand_from $slots_commands" -a add -d "add weekly slots in the account's zone: \"mon,wed,fri 18:00\""
 complete -c looppost -n "__fish_seen_subcommand_from slots; and not __fish_seen_subcommand_from $slots_commands" -a list -d "the slots, with each one's next time"
 complete -c looppost -n "__fish_seen_subcommand_from slots; and not __fish_seen_subcommand_from $slots_commands" -a remove -d 'remove a slot'
+
+# stats
+complete -c looppost -n '__fish_seen_subcommand_from stats' -l post -x -d 'the curve of the video a queued post became'
+complete -c looppost -n '__fish_seen_subcommand_from stats' -l since -x -d 'the window: a day (2026-11-01) or days back (30d)'
+complete -c looppost -n '__fish_seen_subcommand_from stats' -l sort -x -a 'date views likes growth' -d 'overview order'
+complete -c looppost -n '__fish_seen_subcommand_from stats' -l limit -x -d 'at most N videos in the overview (0: all)'
+complete -c looppost -n '__fish_seen_subcommand_from stats' -l csv -d 'one CSV row per video per day, with a header row'
+complete -c looppost -n '__fish_seen_subcommand_from stats' -l svg -r -F -d 'also write the chart as a self-contained SVG file'
+complete -c looppost -n '__fish_seen_subcommand_from stats' -l best-times -d 'the posting hours and weekdays whose posts grew fastest in their first 24 h'
 
 # publish-due
 complete -c looppost -n '__fish_seen_subcommand_from publish-due' -l limit -x -d 'publish at most N posts in this run'

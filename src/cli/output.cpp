@@ -20,6 +20,11 @@ void Output::line(std::string_view text) const {
     std::fflush(stdout); // a script may be waiting for this line (a login link)
 }
 
+void Output::raw(std::string_view text) const {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+}
+
 namespace {
 // Display width of UTF-8 text: code points, not bytes (good enough for names and values).
 size_t width(std::string_view s) {

@@ -23,6 +23,8 @@ public:
     void document(const nlohmann::json& doc) const;
     /// A line of human output on stdout.
     void line(std::string_view text) const;
+    /// Text exactly as given (a CSV document with its own line ends).
+    void raw(std::string_view text) const;
     /// Rows as aligned columns; the first row is the header.
     void table(const std::vector<std::vector<std::string>>& rows) const;
     /// A note for the human on stderr (suppressed by -q and under --json).
