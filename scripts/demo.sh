@@ -6,7 +6,9 @@
 # enqueues a video and a three-photo carousel it makes with ffmpeg, fills a weekly slot, shows
 # the queue, then publishes a video and a carousel that are due now with `publish-due -v` (the
 # photos hosted in a folder the sandbox serves under /media/, a dir media host), shows the
-# queue with every state, and stops the sandbox again.
+# queue with every state, takes four days of snapshots (`snapshot-stats`, the days passed with
+# faketime and the sandbox's clock) of a dozen sandbox videos, shows their growth curves with
+# `stats`, and stops the sandbox again.
 set -euo pipefail
 
 build=${1:-build}
@@ -136,5 +138,19 @@ step "looppost queue --state all"
 step "ls served/    # TikTok has pulled the photos: their hosted copies are deleted"
 ls -A "$work/served"
 echo "($(find "$work/served" -type f | wc -l) files)"
+# Growth curves: the sandbox gives alice a dozen public videos, one a day, whose counts grow with
+# its clock; snapshot-stats (a daily cron job) stores each day's figures. The days pass on both
+# clocks: the sandbox's is advanced, looppost runs under faketime.
+now=$(date +%s)
+admin config "{\"access_token_ttl\": 2592000, \"users\": [{\"username\": \"alice\", \"videos\": {\"count\": 12, \"start\": $((now - 12 * 86400)), \"every\": 86400}}]}"
+for day in 0 1 2 3; do
+  if [ "$day" -gt 0 ]; then admin clock/advance '{"seconds": 86400}'; fi
+  step "looppost snapshot-stats -v    # day $day"
+  faketime -f "+${day}d" "$looppost" snapshot-stats -v 2>&1 | grep -v ' http: \|^  ' || true
+done
+step "looppost stats    # the curves: views and their change over a day and a week"
+faketime -f +3d "$looppost" stats --limit 6
+step "looppost stats --csv | head -4    # one row per video per day, for a spreadsheet"
+faketime -f +3d "$looppost" stats --csv | head -n 4
 echo
 echo "demo: done; the sandbox is stopped and the throw-away home removed."
