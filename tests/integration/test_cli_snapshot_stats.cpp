@@ -143,3 +143,34 @@ TEST_CASE("snapshot-stats keeps the pages read before TikTok fails, and finishes
     REQUIRE_MESSAGE(again.exit_code == 0, again.err);
     CHECK(count(w, "SELECT count(*) FROM snapshots") == 45);
 }
+
+TEST_CASE("snapshot-stats over several days gives stats its deltas and daily views") {
+    World w;
+    auto now = sandbox_now(w.sbx);
+    w.sbx.post("config", {{"access_token_ttl", 30 * k_day},
+                          {"users", {seeded("alice", 3, now - 3 * 3600)}}});
+    for (int day = 0; day < 3; ++day) {
+        if (day > 0)
+            w.sbx.post("clock/advance", {{"seconds", k_day}});
+        auto r = harness::later(w.home, "+" + std::to_string(day) + "d", {"snapshot-stats"});
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    }
+    auto stats = harness::later(w.home, "+2d", {"stats", "--json"});
+    REQUIRE_MESSAGE(stats.exit_code == 0, stats.err);
+    auto doc = stats.json();
+    REQUIRE(doc["videos"].size() == 3);
+    for (const auto& v : doc["videos"]) {
+        const std::string id = v["id"].get<std::string>();
+        auto views_on = [&](int nth) {
+            return count(w, "SELECT views FROM snapshots WHERE video_id = '" + id +
+                                "' ORDER BY day LIMIT 1 OFFSET " + std::to_string(nth));
+        };
+        CHECK(v["views"] == views_on(2));
+        CHECK(v["views_1d"] == views_on(2) - views_on(1));
+        REQUIRE(v["daily"].size() >= 2);
+        CHECK(v["daily"].back()["views"] == views_on(2) - views_on(1));
+        CHECK(v["daily"][v["daily"].size() - 2]["views"] == views_on(1) - views_on(0));
+    }
+    CHECK(doc["accounts"][0]["name"] == "alice");
+    CHECK(doc["accounts"][0]["totals"]["followers"].is_number());
+}
