@@ -1,3 +1,5 @@
+#include "tiktok_support.hpp"
+
 #include <deque>
 #include <doctest/doctest.h>
 #include <looppost/core/errors.hpp>
@@ -10,15 +12,7 @@ using namespace std::chrono;
 
 namespace {
 
-struct FakeClock : core::Clock {
-    core::TimePoint t{};
-    core::TimePoint now() const override { return t; }
-    void sleep_for(milliseconds d) override { t += d; }
-};
-
-struct ZeroRandom : core::Random {
-    void fill(std::span<unsigned char> out) override { std::fill(out.begin(), out.end(), 0); }
-};
+using namespace tiktok_test;
 
 struct FakeHttp : net::HttpClient {
     std::deque<net::Result> script;
@@ -32,37 +26,6 @@ struct FakeHttp : net::HttpClient {
     }
 };
 
-net::Result answer(long status, std::string body) {
-    net::Response r;
-    r.status = status;
-    r.body = std::move(body);
-    return r;
-}
-
-net::Result ok(const json& data) {
-    return answer(
-        200, json{{"data", data}, {"error", {{"code", "ok"}, {"message", ""}, {"log_id", "L1"}}}}
-                 .dump());
-}
-
-net::Result error(long status, const std::string& code, const std::string& message = "") {
-    return answer(status, json{{"data", json::object()},
-                               {"error", {{"code", code}, {"message", message}, {"log_id", "L2"}}}}
-                              .dump());
-}
-
-net::Result dropped() {
-    return util::unexpected(net::NetError{net::NetErrorKind::dropped, "connection reset"});
-}
-
-std::optional<std::string> header(const net::Request& r, std::string_view name) {
-    for (const auto& [k, v] : r.headers) {
-        if (k == name) {
-            return v;
-        }
-    }
-    return std::nullopt;
-}
 
 struct Fixture {
     FakeHttp http;

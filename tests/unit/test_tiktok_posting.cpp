@@ -1,3 +1,4 @@
+#include "tiktok_support.hpp"
 #include "unit_support.hpp"
 
 #include <deque>
@@ -15,15 +16,7 @@ using namespace std::chrono;
 
 namespace {
 
-struct FakeClock : core::Clock {
-    core::TimePoint t{};
-    core::TimePoint now() const override { return t; }
-    void sleep_for(milliseconds d) override { t += d; }
-};
-
-struct ZeroRandom : core::Random {
-    void fill(std::span<unsigned char> out) override { std::fill(out.begin(), out.end(), 0); }
-};
+using namespace tiktok_test;
 
 // What the fake saw of one request: streamed bodies are read out through a small fixed buffer.
 struct Seen {
@@ -52,38 +45,6 @@ struct FakeHttp : net::HttpClient {
     }
 };
 
-net::Result answer(long status, std::string body, net::Headers headers = {}) {
-    net::Response r;
-    r.status = status;
-    r.body = std::move(body);
-    r.headers = std::move(headers);
-    return r;
-}
-
-net::Result ok(const json& data) {
-    return answer(
-        200, json{{"data", data}, {"error", {{"code", "ok"}, {"message", ""}, {"log_id", "L1"}}}}
-                 .dump());
-}
-
-net::Result error(long status, const std::string& code, const std::string& message = "") {
-    return answer(status, json{{"data", json::object()},
-                               {"error", {{"code", code}, {"message", message}, {"log_id", "L2"}}}}
-                              .dump());
-}
-
-net::Result dropped() {
-    return util::unexpected(net::NetError{net::NetErrorKind::dropped, "connection reset"});
-}
-
-std::optional<std::string> header(const net::Request& r, std::string_view name) {
-    for (const auto& [k, v] : r.headers) {
-        if (k == name) {
-            return v;
-        }
-    }
-    return std::nullopt;
-}
 
 // An in-memory body of `n` bytes.
 struct StringBody : net::BodySource {
