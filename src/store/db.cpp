@@ -338,12 +338,9 @@ void Db::event_add(std::string_view kind, std::string_view detail,
     auto& q = cached("INSERT INTO events (at, account_id, post_id, kind, detail) "
                      "VALUES (?, ?, ?, ?, ?)");
     q.bind(1, unix_now());
-    if (account_id) {
-        q.bind(2, *account_id);
-    }
-    if (post_id) {
-        q.bind(3, *post_id);
-    }
+    // A cached statement keeps its bindings: an absent id must be bound as NULL, not left over.
+    detail::bind_opt(q, 2, account_id);
+    detail::bind_opt(q, 3, post_id);
     q.bind(4, std::string(kind));
     q.bind(5, std::string(detail));
     q.exec();

@@ -230,3 +230,16 @@ TEST_CASE("publish: a lease owner on this host whose process is gone is recognis
     CHECK_FALSE(publish::owner_gone(host + ":1:ab")); // init is alive
     CHECK_FALSE(publish::owner_gone("garbage"));
 }
+
+TEST_CASE("store: an event without a post is not given the previous event's post") {
+    Fresh f;
+    auto id = f.add_post(f.alice, "a", k_now);
+    f.db->event_add("one", "", f.alice, id);
+    f.db->event_add("two", "");
+    auto events = f.db->events(10);
+    auto two =
+        std::find_if(events.begin(), events.end(), [](const auto& e) { return e.kind == "two"; });
+    REQUIRE(two != events.end());
+    CHECK_FALSE(two->post_id);
+    CHECK_FALSE(two->account_id);
+}
