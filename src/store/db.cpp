@@ -60,22 +60,6 @@ void create_private_file(const fs::path& file) {
 
 } // namespace
 
-std::optional<int> peek_user_version(const fs::path& file) {
-    util::Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) {
-        return std::nullopt;
-    }
-    unsigned char header[100];
-    if (::read(fd.get(), header, sizeof header) != static_cast<ssize_t>(sizeof header) ||
-        std::string_view(reinterpret_cast<char*>(header), 16) !=
-            std::string_view("SQLite format 3\0", 16)) {
-        return std::nullopt;
-    }
-    // The header stores user_version big-endian at offset 60.
-    return static_cast<int>((std::uint32_t{header[60]} << 24) | (std::uint32_t{header[61]} << 16) |
-                            (std::uint32_t{header[62]} << 8) | std::uint32_t{header[63]});
-}
-
 Db::Db(fs::path file, std::unique_ptr<SQLite::Database> db)
     : m_file(std::move(file)), m_db(std::move(db)) {}
 
@@ -104,9 +88,6 @@ std::unique_ptr<Db> Db::open(const fs::path& file) {
 }
 
 std::unique_ptr<Db> Db::open_at_version(const fs::path& file, int version) {
-    if (auto v = peek_user_version(file); v && *v > latest_version()) {
-        throw newer_schema(file, *v);
-    }
     if (::access(file.c_str(), F_OK) != 0) {
         create_private_file(file);
     } else if (::access(file.c_str(), R_OK | W_OK) != 0) {
@@ -120,6 +101,12 @@ std::unique_ptr<Db> Db::open_at_version(const fs::path& file, int version) {
         // long against commits of a millisecond when many workers share the file; this one
         // polls every 0.2–2 ms, for the same 10 s at most.
         sqlite3_busy_handler(sql->getHandle(), &wait_for_lock, nullptr);
+        // Asked through SQLite, never by reading the file: closing any other descriptor of the
+        // database file drops every POSIX lock this process holds on it (fcntl semantics), and
+        // another process may then delete the WAL that this process's connections write to.
+        // A newer schema is refused before anything is written, the journal mode included.
+        if (int v = sql->execAndGet("PRAGMA user_version").getInt(); v > latest_version())
+            throw newer_schema(file, v);
         // Durable commits: a publish_id stored is a publish_id kept (DESIGN §5, I1).
         sql->exec("PRAGMA journal_mode = WAL");
         sql->exec("PRAGMA synchronous = FULL");

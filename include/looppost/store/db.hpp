@@ -500,8 +500,4 @@ private:
     bool m_durable = true;
 };
 
-/// The schema version recorded in a database file's header, read without opening it through
-/// SQLite (so a refused file is left exactly as it was); nullopt when it is not a database.
-std::optional<int> peek_user_version(const std::filesystem::path& file);
-
 } // namespace looppost::store
