@@ -6,7 +6,8 @@
 
 _looppost_settings="api_base auth_base http_timeout http_attempts key_mode log_file jobs
     poll_seconds notify_command limit_inits_per_minute limit_creator_info_per_minute
-    limit_status_per_minute limit_direct_posts_per_day limit_inbox_shares_per_day"
+    limit_status_per_minute limit_direct_posts_per_day limit_inbox_shares_per_day retention_days
+    purge_on_revoke"
 _looppost_scopes="user.info.basic user.info.profile user.info.stats video.list video.upload video.publish"
 _looppost_global_flags="--help --version --json --verbose --quiet --home --account -h -v -q"
 _looppost_states="queued publishing deferred published in_inbox failed needs_attention cancelled all"
@@ -174,7 +175,7 @@ _looppost()
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$flags" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "account app auth config doctor enqueue media publish-due queue quota slots snapshot-stats stats" -- "$cur"))
+                COMPREPLY=($(compgen -W "account app auth config doctor enqueue media publish-due purge queue quota slots snapshot-stats stats" -- "$cur"))
             fi
             return
             ;;
@@ -318,6 +319,12 @@ _looppost()
                 --post | --since | --limit) return ;;
             esac
             flags+=" --post --since --sort --limit --csv --svg --best-times"
+            ;;
+        purge)
+            case "$prev" in
+                --older-than) return ;;
+            esac
+            flags+=" --hosted-media --older-than --everything --including-key --dry-run --yes"
             ;;
         slots)
             case "${cmd[1]-}" in

@@ -2,7 +2,7 @@
 # A unit test (tests/unit/test_cli_docs.cpp) checks that every command and long
 # flag of the CLI11 tree is listed here.
 
-set -l commands account app auth config doctor enqueue media publish-due queue quota slots snapshot-stats stats
+set -l commands account app auth config doctor enqueue media publish-due purge queue quota slots snapshot-stats stats
 set -l app_commands set show
 set -l media_commands set show test
 set -l auth_commands login list status refresh logout
@@ -13,7 +13,7 @@ set -l slots_commands add list remove
 set -l states queued publishing deferred published in_inbox failed needs_attention cancelled all
 set -l settings api_base auth_base http_timeout http_attempts key_mode log_file jobs poll_seconds \
     notify_command limit_inits_per_minute limit_creator_info_per_minute limit_status_per_minute \
-    limit_direct_posts_per_day limit_inbox_shares_per_day
+    limit_direct_posts_per_day limit_inbox_shares_per_day retention_days purge_on_revoke
 
 complete -c looppost -f
 
@@ -100,6 +100,7 @@ complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a media -d 
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a enqueue -d 'check a video or photos (fixing photos where safe) and queue the post'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a queue -d 'inspect and steer the queue (default: list)'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a publish-due -d 'the cron job: publish every due post, resume anything in flight'
+complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a purge -d 'delete for good, with a receipt: an account, leftover hosted photos, old history, everything'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a snapshot-stats -d 'the daily cron job: the counts of every public video, once a day'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a quota -d 'what TikTok still accepts now, per account'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a stats -d 'growth curves of your videos from the store: overview, one video, CSV/JSON/SVG'
@@ -237,6 +238,14 @@ complete -c looppost -n '__fish_seen_subcommand_from stats' -l limit -x -d 'at m
 complete -c looppost -n '__fish_seen_subcommand_from stats' -l csv -d 'one CSV row per video per day, with a header row'
 complete -c looppost -n '__fish_seen_subcommand_from stats' -l svg -r -F -d 'also write the chart as a self-contained SVG file'
 complete -c looppost -n '__fish_seen_subcommand_from stats' -l best-times -d 'the posting hours and weekdays whose posts grew fastest in their first 24 h'
+
+# purge
+complete -c looppost -n '__fish_seen_subcommand_from purge' -l hosted-media -d 'delete every hosted photo TikTok no longer needs'
+complete -c looppost -n '__fish_seen_subcommand_from purge' -l older-than -x -d 'finished posts and history older than AGE (90d, 12w, 36h)'
+complete -c looppost -n '__fish_seen_subcommand_from purge' -l everything -d 'every account, hosted photo, the database and local media'
+complete -c looppost -n '__fish_seen_subcommand_from purge' -l including-key -d 'with --everything: the key file too'
+complete -c looppost -n '__fish_seen_subcommand_from purge' -l dry-run -d 'print the plan; change nothing'
+complete -c looppost -n '__fish_seen_subcommand_from purge' -l yes -d 'do not ask'
 
 # publish-due
 complete -c looppost -n '__fish_seen_subcommand_from publish-due' -l limit -x -d 'publish at most N posts in this run'

@@ -23,7 +23,7 @@ const std::vector<std::pair<std::string_view, AddCommand>>& commands() {
         {"media", add_media_command},     {"queue", add_queue_command},
         {"slots", add_slots_command},     {"publish-due", add_publish_command},
         {"quota", add_quota_command},     {"snapshot-stats", add_snapshot_stats_command},
-        {"stats", add_stats_command},
+        {"stats", add_stats_command},     {"purge", add_purge_command},
     };
     return all;
 }
@@ -172,7 +172,15 @@ int run(int argc, char** argv) {
             return net::make_curl_client(net::curl_options(s));
         });
         Session session(ctx, out);
-        return static_cast<int>(action(session));
+        Exit exit = Exit::ok;
+        try {
+            exit = action(session);
+        } catch (const Error& e) {
+            out.error(e);
+            exit = e.exit();
+        }
+        purge_revoked_accounts(session);
+        return static_cast<int>(exit);
     } catch (const Error& e) {
         out.error(e);
         return static_cast<int>(e.exit());

@@ -123,10 +123,8 @@ Exit dry_run(Session& s, std::optional<std::int64_t> account_id) {
     return Exit::ok;
 }
 
-Exit publish_due(Session& s, const PublishFlags& flags) {
-    auto account_id = chosen_account(s);
-    if (flags.dry_run)
-        return dry_run(s, account_id);
+Exit publish_due_now(Session& s, const PublishFlags& flags,
+                     std::optional<std::int64_t> account_id) {
     // The idle tick: one query, no network library, no secrets.
     auto accounts = publish::accounts_with_work(s.db(), s.now(), account_id);
     if (accounts.empty()) {
@@ -170,6 +168,15 @@ Exit publish_due(Session& s, const PublishFlags& flags) {
         s.out().document({{"dry_run", false}, {"posts", posts}});
     }
     return summary.exit;
+}
+
+Exit publish_due(Session& s, const PublishFlags& flags) {
+    auto account_id = chosen_account(s);
+    if (flags.dry_run)
+        return dry_run(s, account_id);
+    Exit exit = publish_due_now(s, flags, account_id);
+    apply_retention(s);
+    return exit;
 }
 
 Exit quota(Session& s, const std::optional<std::string>& name) {

@@ -59,6 +59,7 @@ Exit snapshot_stats(Session& s) {
     }
     if (s.out().json())
         s.out().document({{"accounts", arr}});
+    apply_retention(s);
     return exit;
 }
 

@@ -40,6 +40,22 @@ media::LocalStore& Session::media() {
     return *m_media;
 }
 
+media::MediaHost& Session::media_host() {
+    if (!m_host)
+        m_host = media::open_host(db(), vault(), m_ctx.env(),
+                                  {m_ctx.http(), m_ctx.clock(), m_ctx.random()});
+    return *m_host;
+}
+
+void Session::close_db() {
+    m_host.reset();
+    m_auth.reset();
+    m_vault.reset();
+    m_db.reset();
+    // Settings read after this come from defaults and the environment only.
+    m_stored = std::map<std::string, std::string>{};
+}
+
 std::int64_t Session::now() const {
     return std::chrono::duration_cast<std::chrono::seconds>(m_ctx.clock().now().time_since_epoch())
         .count();

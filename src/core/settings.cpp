@@ -34,6 +34,14 @@ const std::vector<SettingKey>& setting_keys() {
          "run with /bin/sh for each event a human must see (failed, needs_attention, "
          "reauth_required, config_missing, in_inbox); details in LOOPPOST_EVENT, "
          "LOOPPOST_POST_ID, LOOPPOST_ACCOUNT, LOOPPOST_MESSAGE, LOOPPOST_CAPTION"},
+        {"retention_days", SettingType::integer, "0", "LOOPPOST_RETENTION_DAYS",
+         "publish-due and snapshot-stats purge history older than this many days once a day: "
+         "finished posts with their events and media, snapshots (0: keep everything; queued work "
+         "is never purged)",
+         0, 36500},
+        {"purge_on_revoke", SettingType::boolean, "false", "LOOPPOST_PURGE_ON_REVOKE",
+         "when TikTok says an account's authorization was revoked (not expired), purge that "
+         "account's data at once"},
         {"limit_inits_per_minute", SettingType::integer, "6", "",
          "post inits TikTok accepts per account per minute (raise only if TikTok raised it)", 1,
          1000000},

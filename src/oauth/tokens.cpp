@@ -227,35 +227,49 @@ void refresh_account(AuthEnv& env, const store::AccountRow& account) {
     fresh_access_token(env, account.id, &current);
 }
 
+RevokeResult revoke(AuthEnv& env, const store::AccountRow& account) {
+    RevokeResult result;
+    if (account.refresh_token.empty()) {
+        result.nothing_to_do = true;
+        result.note = "no tokens were stored; nothing to revoke";
+        return result;
+    }
+    std::optional<vault::Secret> token;
+    try {
+        token = fresh_access_token(env, account.id);
+    } catch (const Error& e) {
+        if (e.exit() != Exit::reauth_required)
+            throw;
+        result.nothing_to_do = true;
+        result.note = "TikTok no longer honoured the authorization; nothing left to revoke";
+        return result;
+    }
+    auto r = env.api.revoke(env.client(), *token);
+    if (!r) {
+        result.failure =
+            r.error().kind == tiktok::Failure::Kind::transport || r.error().http_status >= 500
+                ? Exit::unavailable
+                : Exit::failed;
+        result.note =
+            fmt::format("TikTok did not confirm the revocation ({})", r.error().describe());
+        return result;
+    }
+    result.revoked = true;
+    return result;
+}
+
 LogoutResult logout(AuthEnv& env, const store::AccountRow& account, bool local_only) {
     LogoutResult result;
     if (local_only) {
         result.note = "not revoked at TikTok (--local-only): remove looppost under Settings > "
                       "Security > Manage app permissions in the TikTok app";
-    } else if (account.refresh_token.empty()) {
-        result.note = "no tokens were stored; nothing to revoke";
     } else {
-        std::optional<vault::Secret> token;
-        try {
-            token = fresh_access_token(env, account.id);
-        } catch (const Error& e) {
-            if (e.exit() != Exit::reauth_required)
-                throw;
-            result.note = "TikTok no longer honoured the authorization; nothing left to revoke";
-        }
-        if (token) {
-            auto r = env.api.revoke(env.client(), *token);
-            if (!r) {
-                throw Error(r.error().kind == tiktok::Failure::Kind::transport ||
-                                    r.error().http_status >= 500
-                                ? Exit::unavailable
-                                : Exit::failed,
-                            fmt::format("TikTok did not confirm the revocation ({}); nothing was "
-                                        "deleted. Try again, or use --local-only",
-                                        r.error().describe()));
-            }
-            result.revoked_at_tiktok = true;
-        }
+        auto r = revoke(env, account);
+        if (r.failure)
+            throw Error(*r.failure,
+                        r.note + "; nothing was deleted. Try again, or use --local-only");
+        result.revoked_at_tiktok = r.revoked;
+        result.note = r.note;
     }
     env.db.transaction([&] {
         env.db.account_clear_tokens(account.id);

@@ -46,4 +46,23 @@ template <class T> void bind_opt(SQLite::Statement& q, int i, const std::optiona
     }
 }
 
+/// The columns read_media() reads, of `media m`.
+constexpr const char* k_media_columns =
+    "m.id, m.sha256, m.kind, m.bytes, m.mime, m.width, m.height, m.duration_ms";
+
+inline MediaRow read_media(SQLite::Statement& q, int first) {
+    MediaRow m;
+    m.id = q.getColumn(first).getInt64();
+    m.sha256 = q.getColumn(first + 1).getString();
+    m.kind = q.getColumn(first + 2).getString();
+    m.bytes = q.getColumn(first + 3).getInt64();
+    m.mime = q.getColumn(first + 4).getString();
+    if (auto w = opt_int(q.getColumn(first + 5)))
+        m.width = static_cast<int>(*w);
+    if (auto h = opt_int(q.getColumn(first + 6)))
+        m.height = static_cast<int>(*h);
+    m.duration_ms = opt_int(q.getColumn(first + 7));
+    return m;
+}
+
 } // namespace looppost::store::detail

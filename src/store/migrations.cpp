@@ -240,6 +240,17 @@ CREATE TABLE account_snapshots (
     PRIMARY KEY (account_id, day)
 ) STRICT, WITHOUT ROWID;
 )sql"},
+        {9, "purge: hosted objects whose rows were purged before the host confirmed", R"sql(
+-- An object looppost put on the media host for TikTok to pull, whose post a purge removed while
+-- the host could not be reached: only its name is kept, so `purge --hosted-media` can finish.
+-- The names are random (make_object_key): they say nothing about the user.
+CREATE TABLE hosted_leftovers (
+    key    TEXT PRIMARY KEY,
+    url    TEXT,
+    since  INTEGER NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+) STRICT;
+)sql"},
     };
     return all;
 }

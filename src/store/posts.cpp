@@ -13,6 +13,8 @@ namespace {
 using detail::bind_opt;
 using detail::opt_int;
 using detail::opt_text;
+using detail::k_media_columns;
+using detail::read_media;
 using detail::unix_now;
 
 /// States in which a post may still need its media.
@@ -59,24 +61,6 @@ PostRow read_post(SQLite::Statement& q) {
     p.lease_owner = opt_text(q.getColumn(28));
     p.lease_until = opt_int(q.getColumn(29));
     return p;
-}
-
-constexpr const char* k_media_columns =
-    "m.id, m.sha256, m.kind, m.bytes, m.mime, m.width, m.height, m.duration_ms";
-
-MediaRow read_media(SQLite::Statement& q, int first) {
-    MediaRow m;
-    m.id = q.getColumn(first).getInt64();
-    m.sha256 = q.getColumn(first + 1).getString();
-    m.kind = q.getColumn(first + 2).getString();
-    m.bytes = q.getColumn(first + 3).getInt64();
-    m.mime = q.getColumn(first + 4).getString();
-    if (auto w = opt_int(q.getColumn(first + 5)))
-        m.width = static_cast<int>(*w);
-    if (auto h = opt_int(q.getColumn(first + 6)))
-        m.height = static_cast<int>(*h);
-    m.duration_ms = opt_int(q.getColumn(first + 7));
-    return m;
 }
 
 } // namespace

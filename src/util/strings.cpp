@@ -1,9 +1,18 @@
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <fmt/format.h>
 #include <looppost/util/strings.hpp>
 
 namespace looppost::util {
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || end != s.data() + s.size() || s.empty())
+        return std::nullopt;
+    return v;
+}
 
 std::vector<std::string> split(std::string_view s, char sep) {
     std::vector<std::string> out;

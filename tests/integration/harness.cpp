@@ -674,4 +674,12 @@ int S3Server::get_status(const std::string& path) const {
     return res->status;
 }
 
+void S3Server::set_down(bool down) const {
+    httplib::Client c("127.0.0.1", m_port);
+    c.set_read_timeout(10);
+    auto res = c.Get(down ? "/_down" : "/_up");
+    if (!res || res->status != 200)
+        throw std::runtime_error("the S3 test server did not switch");
+}
+
 } // namespace harness

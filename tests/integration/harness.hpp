@@ -174,6 +174,8 @@ public:
     nlohmann::json log() const;
     /// The HTTP status of an unsigned GET of `path` ("/bucket/key").
     int get_status(const std::string& path) const;
+    /// While down, the server drops every S3 connection unanswered (an unreachable host).
+    void set_down(bool down) const;
 
 private:
     TempDir m_data;

@@ -100,6 +100,8 @@ async function verify(req, body, record) {
   }
 }
 
+let down = false;
+
 async function main() {
   const s3 = new S3rver({
     address: '127.0.0.1',
@@ -115,6 +117,17 @@ async function main() {
     if (req.url === '/_log') {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(log));
+      return;
+    }
+    // An unreachable host, on demand: every S3 request's connection is dropped unanswered.
+    if (req.url === '/_down' || req.url === '/_up') {
+      down = req.url === '/_down';
+      res.end(down ? 'down' : 'up');
+      return;
+    }
+    if (down) {
+      log.push({ method: req.method, path: req.url, dropped: true });
+      req.socket.destroy();
       return;
     }
     const chunks = [];

@@ -79,13 +79,18 @@ TEST_CASE("opening a second connection keeps this process's locks: another proce
     first->setting_set("jobs", "3"); // first holds the WAL open
     auto second = store::Db::open(file);
     const std::string quoted = "'" + file.string() + "'";
-    REQUIRE(std::system(("sqlite3 " + quoted + " 'SELECT count(*) FROM settings' >/dev/null").c_str()) == 0);
+    REQUIRE(std::system(
+                ("sqlite3 " + quoted + " 'SELECT count(*) FROM settings' >/dev/null").c_str()) ==
+            0);
     CHECK(fs::exists(file.string() + "-wal")); // still in use: nobody deleted it
     first->setting_set("poll_seconds", "30");
     second.reset();
     const std::string out = (dir.path() / "seen").string();
-    REQUIRE(std::system(("sqlite3 " + quoted + " \"SELECT value FROM settings WHERE name = "
-                         "'poll_seconds'\" > '" + out + "'").c_str()) == 0);
+    REQUIRE(std::system(("sqlite3 " + quoted +
+                         " \"SELECT value FROM settings WHERE name = "
+                         "'poll_seconds'\" > '" +
+                         out + "'")
+                            .c_str()) == 0);
     CHECK(test::slurp(out) == "30\n");
 }
 

@@ -30,6 +30,13 @@ void add_publish_command(CLI::App& app, Action& action);
 void add_quota_command(CLI::App& app, Action& action);
 void add_snapshot_stats_command(CLI::App& app, Action& action);
 void add_stats_command(CLI::App& app, Action& action);
+void add_purge_command(CLI::App& app, Action& action);
+
+/// After any command that talked to TikTok: with purge_on_revoke on, purges each account TikTok
+/// revoked and says so on stderr (DESIGN §6). Never throws.
+void purge_revoked_accounts(Session& s);
+/// The cron commands' retention (the retention_days setting), at most once a day.
+void apply_retention(Session& s);
 
 /// The whole command tree, with the global options bound to `globals`. Used by run() and by
 /// the test that checks the man page and completions against it.

@@ -114,6 +114,18 @@ struct LogoutResult {
     std::string note; ///< why it was not revoked, when it was not
 };
 
+/// What became of asking TikTok to revoke a grant.
+struct RevokeResult {
+    bool revoked = false;        ///< TikTok confirmed the revocation
+    bool nothing_to_do = false;  ///< no tokens, or TikTok no longer honoured them
+    std::optional<Exit> failure; ///< TikTok did not confirm: unavailable or failed
+    std::string note;            ///< why it was not revoked, when it was not
+};
+
+/// Asks TikTok to revoke the account's grant (refreshing the access token first when needed).
+/// TikTok's refusals and silence are in the result; nothing is changed locally but a refresh.
+RevokeResult revoke(AuthEnv& env, const store::AccountRow& account);
+
 /// Revokes the grant at TikTok, then deletes the tokens. `local_only` skips TikTok. When TikTok
 /// cannot be reached, nothing is deleted (Error(unavailable) suggesting --local-only).
 LogoutResult logout(AuthEnv& env, const store::AccountRow& account, bool local_only);

@@ -268,6 +268,37 @@ struct AccountSnapshotRow {
     std::int64_t taken_at = 0;
 };
 
+/// What a purge covers (DESIGN §6). Queued work is never in an `older_than` scope.
+struct PurgeScope {
+    enum class Kind { account, older_than, hosted_media, everything };
+    Kind kind = Kind::account;
+    std::int64_t account_id = 0; ///< account
+    std::int64_t cutoff = 0;     ///< older_than: unix seconds; finished before it
+    std::string cutoff_day;      ///< older_than: YYYY-MM-DD; snapshots of days before it
+};
+
+/// One kind of row a purge deletes and how many ("posts", 12).
+struct PurgeCount {
+    std::string kind;
+    std::int64_t count = 0;
+};
+
+/// A copy of a post's photo on the media host that may still be there.
+struct HostedCopy {
+    std::int64_t post_id = 0;
+    int position = 0;
+    std::string key;
+    std::optional<std::string> url;
+};
+
+/// A hosted object whose rows a purge removed before the host confirmed it gone.
+struct HostedLeftover {
+    std::string key;
+    std::optional<std::string> url;
+    std::int64_t since = 0;
+    std::string reason;
+};
+
 /// A video with its newest snapshot and the snapshots to measure growth against: the newest on
 /// or before the day before the newest one, and on or before the day a week before it.
 struct VideoLatest {
@@ -480,6 +511,28 @@ public:
                    std::optional<std::int64_t> account_id = std::nullopt,
                    std::optional<std::int64_t> post_id = std::nullopt);
     std::vector<EventRow> events(std::size_t limit) const;
+
+    /// Purging (src/store/purge.cpp). The rows a purge of `scope` deletes, kind by kind; for
+    /// hosted_media there are none (only hosted copies go).
+    std::vector<PurgeCount> purge_counts(const PurgeScope& scope) const;
+    /// Deletes them (inside a transaction: the caller's) and returns what purge_counts said.
+    /// `everything` keeps only meta, the media host and the hosted leftovers.
+    std::vector<PurgeCount> purge_rows(const PurgeScope& scope);
+    /// Media that only posts in `scope` use: their local copies and rows go with the posts.
+    std::vector<MediaRow> media_only_in(const PurgeScope& scope) const;
+    /// Deletes media rows no post refers to any more; returns how many.
+    std::int64_t media_forget_unused();
+    /// Hosted copies not yet deleted of the posts in `scope`; for hosted_media, of every post
+    /// TikTok no longer pulls from (any state but publishing).
+    std::vector<HostedCopy> hosted_copies(const PurgeScope& scope) const;
+    void hosted_leftover_add(const HostedLeftover& l);
+    bool hosted_leftover_remove(std::string_view key);
+    std::vector<HostedLeftover> hosted_leftovers() const;
+    /// Accounts TikTok revoked (reauth_required, and their latest auth event says revoked).
+    std::vector<std::int64_t> accounts_revoked() const;
+    /// Makes deleted rows gone from disk: checkpoints the WAL (truncating it), VACUUMs, and
+    /// checkpoints again. False when another connection kept the WAL from being emptied.
+    bool compact();
 
     /// "ok", or what PRAGMA quick_check found.
     std::string quick_check() const;
