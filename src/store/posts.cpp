@@ -11,8 +11,11 @@ namespace looppost::store {
 namespace {
 
 using detail::bind_opt;
+using detail::k_media_columns;
 using detail::opt_int;
 using detail::opt_text;
+using detail::read_event;
+using detail::read_media;
 using detail::unix_now;
 
 /// States in which a post may still need its media.
@@ -59,24 +62,6 @@ PostRow read_post(SQLite::Statement& q) {
     p.lease_owner = opt_text(q.getColumn(28));
     p.lease_until = opt_int(q.getColumn(29));
     return p;
-}
-
-constexpr const char* k_media_columns =
-    "m.id, m.sha256, m.kind, m.bytes, m.mime, m.width, m.height, m.duration_ms";
-
-MediaRow read_media(SQLite::Statement& q, int first) {
-    MediaRow m;
-    m.id = q.getColumn(first).getInt64();
-    m.sha256 = q.getColumn(first + 1).getString();
-    m.kind = q.getColumn(first + 2).getString();
-    m.bytes = q.getColumn(first + 3).getInt64();
-    m.mime = q.getColumn(first + 4).getString();
-    if (auto w = opt_int(q.getColumn(first + 5)))
-        m.width = static_cast<int>(*w);
-    if (auto h = opt_int(q.getColumn(first + 6)))
-        m.height = static_cast<int>(*h);
-    m.duration_ms = opt_int(q.getColumn(first + 7));
-    return m;
 }
 
 } // namespace
@@ -258,20 +243,12 @@ std::vector<PostRow> Db::posts(const PostFilter& f) const {
 }
 
 std::vector<EventRow> Db::post_events(std::int64_t post_id) const {
-    SQLite::Statement q(*m_db, "SELECT id, at, account_id, post_id, kind, detail FROM events "
-                               "WHERE post_id = ? ORDER BY id");
+    SQLite::Statement q(*m_db, fmt::format("SELECT {} FROM events WHERE post_id = ? ORDER BY id",
+                                           detail::k_event_columns));
     q.bind(1, post_id);
     std::vector<EventRow> out;
-    while (q.executeStep()) {
-        EventRow e;
-        e.id = q.getColumn(0).getInt64();
-        e.at = q.getColumn(1).getInt64();
-        e.account_id = opt_int(q.getColumn(2));
-        e.post_id = opt_int(q.getColumn(3));
-        e.kind = q.getColumn(4).getString();
-        e.detail = q.getColumn(5).getString();
-        out.push_back(std::move(e));
-    }
+    while (q.executeStep())
+        out.push_back(read_event(q));
     return out;
 }
 
