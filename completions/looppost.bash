@@ -174,7 +174,7 @@ _looppost()
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$flags" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "account app auth config doctor enqueue media publish-due queue quota slots snapshot-stats stats" -- "$cur"))
+                COMPREPLY=($(compgen -W "account app auth config doctor enqueue export media publish-due queue quota slots snapshot-stats stats" -- "$cur"))
             fi
             return
             ;;
@@ -318,6 +318,19 @@ _looppost()
                 --post | --since | --limit) return ;;
             esac
             flags+=" --post --since --sort --limit --csv --svg --best-times"
+            ;;
+        export)
+            case $prev in
+                --output)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return
+                    ;;
+                --with-media)
+                    COMPREPLY=($(compgen -d -- "$cur"))
+                    return
+                    ;;
+            esac
+            flags+=" --output --with-media"
             ;;
         slots)
             case "${cmd[1]-}" in

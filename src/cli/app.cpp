@@ -23,7 +23,7 @@ const std::vector<std::pair<std::string_view, AddCommand>>& commands() {
         {"media", add_media_command},     {"queue", add_queue_command},
         {"slots", add_slots_command},     {"publish-due", add_publish_command},
         {"quota", add_quota_command},     {"snapshot-stats", add_snapshot_stats_command},
-        {"stats", add_stats_command},
+        {"stats", add_stats_command},     {"export", add_export_command},
     };
     return all;
 }

@@ -30,6 +30,7 @@ void add_publish_command(CLI::App& app, Action& action);
 void add_quota_command(CLI::App& app, Action& action);
 void add_snapshot_stats_command(CLI::App& app, Action& action);
 void add_stats_command(CLI::App& app, Action& action);
+void add_export_command(CLI::App& app, Action& action);
 
 /// The whole command tree, with the global options bound to `globals`. Used by run() and by
 /// the test that checks the man page and completions against it.
