@@ -175,7 +175,7 @@ _looppost()
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$flags" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "account app auth config doctor enqueue media publish-due purge queue quota slots snapshot-stats stats" -- "$cur"))
+                COMPREPLY=($(compgen -W "account app auth config doctor enqueue export media publish-due purge queue quota slots snapshot-stats stats" -- "$cur"))
             fi
             return
             ;;
@@ -325,6 +325,19 @@ _looppost()
                 --older-than) return ;;
             esac
             flags+=" --hosted-media --older-than --everything --including-key --dry-run --yes"
+            ;;
+        export)
+            case $prev in
+                --output)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return
+                    ;;
+                --with-media)
+                    COMPREPLY=($(compgen -d -- "$cur"))
+                    return
+                    ;;
+            esac
+            flags+=" --output --with-media"
             ;;
         slots)
             case "${cmd[1]-}" in

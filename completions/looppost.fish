@@ -2,7 +2,7 @@
 # A unit test (tests/unit/test_cli_docs.cpp) checks that every command and long
 # flag of the CLI11 tree is listed here.
 
-set -l commands account app auth config doctor enqueue media publish-due purge queue quota slots snapshot-stats stats
+set -l commands account app auth config doctor enqueue export media publish-due purge queue quota slots snapshot-stats stats
 set -l app_commands set show
 set -l media_commands set show test
 set -l auth_commands login list status refresh logout
@@ -105,6 +105,7 @@ complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a snapshot-
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a quota -d 'what TikTok still accepts now, per account'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a stats -d 'growth curves of your videos from the store: overview, one video, CSV/JSON/SVG'
 complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a slots -d 'weekly posting times per account, for enqueue --next-slot'
+complete -c looppost -n "not __fish_seen_subcommand_from $commands" -a export -d 'everything looppost holds about you except secrets, as one JSON document'
 
 # media set s3|dir | show | test
 complete -c looppost -n "__fish_seen_subcommand_from media; and not __fish_seen_subcommand_from $media_commands" -a set -d 'store the media host (s3 or dir)'
@@ -246,6 +247,10 @@ complete -c looppost -n '__fish_seen_subcommand_from purge' -l everything -d 'ev
 complete -c looppost -n '__fish_seen_subcommand_from purge' -l including-key -d 'with --everything: the key file too'
 complete -c looppost -n '__fish_seen_subcommand_from purge' -l dry-run -d 'print the plan; change nothing'
 complete -c looppost -n '__fish_seen_subcommand_from purge' -l yes -d 'do not ask'
+
+# export
+complete -c looppost -n '__fish_seen_subcommand_from export' -l output -r -F -d 'write the document to FILE (atomically, mode 0600) instead of stdout'
+complete -c looppost -n '__fish_seen_subcommand_from export' -l with-media -x -a '(__fish_complete_directories)' -d 'also copy the local media files into DIR (new or empty)'
 
 # publish-due
 complete -c looppost -n '__fish_seen_subcommand_from publish-due' -l limit -x -d 'publish at most N posts in this run'

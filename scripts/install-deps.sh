@@ -8,8 +8,9 @@ libs=(libcli11-dev libsqlite3-dev libsqlitecpp-dev libcurl4-openssl-dev nlohmann
       libsodium-dev libfmt-dev doctest-dev libcpp-httplib-dev libqrencode-dev
       libhowardhinnant-date-dev libvips-dev libavformat-dev libavcodec-dev libavutil-dev)
 # tzdata: time zones; groff-base: the man page lint; faketime: tests that move looppost's clock;
-# sqlite3: the reference in the benchmarks; ffmpeg: makes the test and demo videos
-tools=(tzdata groff-base faketime sqlite3 ffmpeg)
+# sqlite3: the reference in the benchmarks; ffmpeg: makes the test and demo videos;
+# python3-jsonschema: the export tests validate the document against man/export.schema.json
+tools=(tzdata groff-base faketime sqlite3 ffmpeg python3 python3-jsonschema)
 
 packages=("${build[@]}" "${libs[@]}" "${tools[@]}")
 if [ "${1:-}" = "--bench" ]; then

@@ -1,5 +1,7 @@
+#include <fmt/format.h>
 #include <looppost/cli/accounts_view.hpp>
 #include <looppost/core/clock.hpp>
+#include <looppost/schedule/slots.hpp>
 
 namespace looppost::cli {
 
@@ -10,10 +12,13 @@ nlohmann::json utc_or_null(std::int64_t t) {
 }
 
 nlohmann::json account_json(const store::AccountRow& a) {
+    return account_json(a, !a.refresh_token.empty());
+}
+
+nlohmann::json account_json(const store::AccountRow& a, bool has_tokens) {
     auto opt = [](const std::optional<std::string>& v) {
         return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
     };
-    bool has_tokens = !a.refresh_token.empty();
     return {{"name", a.name},
             {"open_id", a.open_id},
             {"display_name", opt(a.display_name)},
@@ -26,6 +31,18 @@ nlohmann::json account_json(const store::AccountRow& a) {
             {"default", a.is_default},
             {"time_zone", opt(a.time_zone)},
             {"mode", a.mode}};
+}
+
+std::string slot_time(int minute) {
+    return fmt::format("{:02}:{:02}", minute / 60, minute % 60);
+}
+
+nlohmann::json slot_json(const store::SlotRow& s, std::optional<std::int64_t> next) {
+    return {{"id", s.id},
+            {"account", s.account},
+            {"days", schedule::format_days(static_cast<std::uint8_t>(s.days))},
+            {"time", slot_time(s.minute)},
+            {"next", next ? utc_or_null(*next) : nlohmann::json()}};
 }
 
 std::optional<std::string> chosen_account(const std::optional<std::string>& positional,

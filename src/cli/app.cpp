@@ -24,6 +24,7 @@ const std::vector<std::pair<std::string_view, AddCommand>>& commands() {
         {"slots", add_slots_command},     {"publish-due", add_publish_command},
         {"quota", add_quota_command},     {"snapshot-stats", add_snapshot_stats_command},
         {"stats", add_stats_command},     {"purge", add_purge_command},
+        {"export", add_export_command},
     };
     return all;
 }

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <iterator>
 #include <looppost/cli/app.hpp>
+#include <looppost/cli/config_view.hpp>
 #include <looppost/core/clock.hpp>
 #include <looppost/oauth/app.hpp>
 #include <looppost/util/fs.hpp>
@@ -19,23 +20,9 @@ struct AppSetOptions {
     std::optional<std::string> scopes;
 };
 
-nlohmann::json summary_json(const oauth::AppSummary& a) {
-    auto or_null = [](const std::string& s) {
-        return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
-    };
-    return {{"client_key", a.client_key ? nlohmann::json(*a.client_key) : nlohmann::json(nullptr)},
-            {"client_key_source", or_null(a.client_key_source)},
-            {"client_secret", or_null(a.client_secret_source)},
-            {"scopes", a.scopes},
-            {"updated_at", a.updated_at
-                               ? nlohmann::json(core::format_utc(
-                                     std::chrono::system_clock::from_time_t(*a.updated_at)))
-                               : nlohmann::json(nullptr)}};
-}
-
 void print_summary(Output& out, const oauth::AppSummary& a) {
     if (out.json()) {
-        out.document(summary_json(a));
+        out.document(app_json(a));
         return;
     }
     out.table(

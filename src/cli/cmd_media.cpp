@@ -5,6 +5,7 @@
 #include <iostream>
 #include <iterator>
 #include <looppost/cli/app.hpp>
+#include <looppost/cli/config_view.hpp>
 #include <looppost/core/clock.hpp>
 #include <looppost/media/host.hpp>
 #include <looppost/oauth/app.hpp>
@@ -17,34 +18,6 @@ struct MediaSetOptions {
     std::string path;
     bool secret_stdin = false;
 };
-
-nlohmann::json host_json(const std::optional<media::HostConfig>& h) {
-    if (!h) {
-        return {{"configured", false}};
-    }
-    auto or_null = [](const std::string& s) {
-        return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
-    };
-    nlohmann::json j = {
-        {"configured", true},
-        {"kind", h->kind},
-        {"public_base_url", h->public_base_url},
-        {"prefix", h->prefix},
-        {"updated_at", h->updated_at ? nlohmann::json(core::format_utc(
-                                           std::chrono::system_clock::from_time_t(*h->updated_at)))
-                                     : nlohmann::json(nullptr)}};
-    if (h->kind == "dir") {
-        j["path"] = h->path.string();
-    } else {
-        j["endpoint"] = or_null(h->endpoint);
-        j["bucket"] = or_null(h->bucket);
-        j["region"] = or_null(h->region);
-        j["access_key_id"] = or_null(h->access_key_id);
-        j["path_style"] = h->path_style;
-        j["secret_access_key"] = "sealed";
-    }
-    return j;
-}
 
 void print_host(Output& out, const std::optional<media::HostConfig>& h) {
     if (out.json()) {

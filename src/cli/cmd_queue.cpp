@@ -104,8 +104,7 @@ void print_post(Session& s, const store::PostRow& p, bool with_events) {
         if (with_events) {
             nlohmann::json events = nlohmann::json::array();
             for (const auto& e : s.db().post_events(p.id))
-                events.push_back(
-                    {{"at", utc_or_null(e.at)}, {"kind", e.kind}, {"detail", e.detail}});
+                events.push_back(event_json(e));
             doc["events"] = events;
         }
         s.out().document(doc);

@@ -11,18 +11,6 @@
 namespace looppost::cli {
 namespace {
 
-std::string clock_time(int minute) {
-    return fmt::format("{:02}:{:02}", minute / 60, minute % 60);
-}
-
-nlohmann::json slot_json(const store::SlotRow& s, std::optional<std::int64_t> next) {
-    return {{"id", s.id},
-            {"account", s.account},
-            {"days", schedule::format_days(static_cast<std::uint8_t>(s.days))},
-            {"time", clock_time(s.minute)},
-            {"next", next ? utc_or_null(*next) : nlohmann::json()}};
-}
-
 const date::time_zone& zone_of(const store::AccountRow& a) {
     return schedule::zone_or_system(a.time_zone);
 }
@@ -46,7 +34,7 @@ Exit add(Session& s, const std::string& spec) {
             s.out().line(std::to_string(slot.id));
             s.out().note(fmt::format("slot {}: {} {} for {} ({}); next {}", slot.id,
                                      schedule::format_days(static_cast<std::uint8_t>(slot.days)),
-                                     clock_time(slot.minute), account.name,
+                                     slot_time(slot.minute), account.name,
                                      account.time_zone.value_or(schedule::system_zone_name()),
                                      local_time(*next, account.time_zone)));
         }
@@ -73,7 +61,7 @@ Exit list(Session& s) {
         arr.push_back(slot_json(slot, next));
         rows.push_back({std::to_string(slot.id), slot.account,
                         schedule::format_days(static_cast<std::uint8_t>(slot.days)),
-                        clock_time(slot.minute), next ? local_time(*next, a.time_zone) : "-"});
+                        slot_time(slot.minute), next ? local_time(*next, a.time_zone) : "-"});
     }
     if (s.out().json())
         s.out().document(arr);

@@ -17,13 +17,9 @@ template <class T> json opt(const std::optional<T>& v) {
 }
 
 json media_json(int position, const store::MediaRow& m) {
-    return {{"position", position},
-            {"sha256", m.sha256},
-            {"bytes", m.bytes},
-            {"mime", m.mime},
-            {"width", opt(m.width)},
-            {"height", opt(m.height)},
-            {"duration_ms", opt(m.duration_ms)}};
+    json j = {{"position", position}};
+    j.update(cli::media_json(m));
+    return j;
 }
 
 json options_of(const std::string& text) {
@@ -32,6 +28,16 @@ json options_of(const std::string& text) {
 }
 
 } // namespace
+
+json media_json(const store::MediaRow& m) {
+    return {{"sha256", m.sha256},      {"bytes", m.bytes},
+            {"mime", m.mime},          {"width", opt(m.width)},
+            {"height", opt(m.height)}, {"duration_ms", opt(m.duration_ms)}};
+}
+
+json event_json(const store::EventRow& e) {
+    return {{"at", utc_or_null(e.at)}, {"kind", e.kind}, {"detail", e.detail}};
+}
 
 json post_json(const store::PostRow& p) {
     json media = json::array();

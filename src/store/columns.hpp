@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <functional>
 #include <looppost/store/db.hpp>
 #include <optional>
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -46,8 +47,25 @@ template <class T> void bind_opt(SQLite::Statement& q, int i, const std::optiona
     }
 }
 
-/// The columns read_media() reads, of `media m`.
-constexpr const char* k_media_columns =
+/// Runs `f` between `begin` ("BEGIN IMMEDIATE", "BEGIN") and COMMIT, rolled back when it throws.
+inline void run_transaction(SQLite::Database& db, const char* begin,
+                            const std::function<void()>& f) {
+    db.exec(begin);
+    try {
+        f();
+        db.exec("COMMIT");
+    } catch (...) {
+        try {
+            db.exec("ROLLBACK");
+        } catch (const SQLite::Exception&) {
+            // The original error is the one worth reporting.
+        }
+        throw;
+    }
+}
+
+/// The media table's columns in MediaRow order (alias m), and their reader from column `first`.
+inline constexpr const char* k_media_columns =
     "m.id, m.sha256, m.kind, m.bytes, m.mime, m.width, m.height, m.duration_ms";
 
 inline MediaRow read_media(SQLite::Statement& q, int first) {
@@ -63,6 +81,20 @@ inline MediaRow read_media(SQLite::Statement& q, int first) {
         m.height = static_cast<int>(*h);
     m.duration_ms = opt_int(q.getColumn(first + 7));
     return m;
+}
+
+/// The events table's columns in EventRow order, and their reader (from column 0).
+inline constexpr const char* k_event_columns = "id, at, account_id, post_id, kind, detail";
+
+inline EventRow read_event(SQLite::Statement& q) {
+    EventRow e;
+    e.id = q.getColumn(0).getInt64();
+    e.at = q.getColumn(1).getInt64();
+    e.account_id = opt_int(q.getColumn(2));
+    e.post_id = opt_int(q.getColumn(3));
+    e.kind = q.getColumn(4).getString();
+    e.detail = q.getColumn(5).getString();
+    return e;
 }
 
 } // namespace looppost::store::detail

@@ -146,18 +146,7 @@ void Db::durable_transaction(const std::function<void()>& f) {
 }
 
 void Db::transaction(const std::function<void()>& f) {
-    m_db->exec("BEGIN IMMEDIATE");
-    try {
-        f();
-        m_db->exec("COMMIT");
-    } catch (...) {
-        try {
-            m_db->exec("ROLLBACK");
-        } catch (const SQLite::Exception&) {
-            // The original error is the one worth reporting.
-        }
-        throw;
-    }
+    detail::run_transaction(*m_db, "BEGIN IMMEDIATE", f);
 }
 
 void Db::migrate(int target) {
@@ -335,21 +324,11 @@ void Db::event_add(std::string_view kind, std::string_view detail,
 
 std::vector<EventRow> Db::events(std::size_t limit) const {
     std::vector<EventRow> out;
-    SQLite::Statement q(*m_db, "SELECT id, at, account_id, post_id, kind, detail FROM events "
-                               "ORDER BY id DESC LIMIT ?");
+    SQLite::Statement q(*m_db, fmt::format("SELECT {} FROM events ORDER BY id DESC LIMIT ?",
+                                           detail::k_event_columns));
     q.bind(1, static_cast<std::int64_t>(limit));
-    while (q.executeStep()) {
-        EventRow e;
-        e.id = q.getColumn(0).getInt64();
-        e.at = q.getColumn(1).getInt64();
-        if (!q.getColumn(2).isNull())
-            e.account_id = q.getColumn(2).getInt64();
-        if (!q.getColumn(3).isNull())
-            e.post_id = q.getColumn(3).getInt64();
-        e.kind = q.getColumn(4).getString();
-        e.detail = q.getColumn(5).getString();
-        out.push_back(std::move(e));
-    }
+    while (q.executeStep())
+        out.push_back(detail::read_event(q));
     return out;
 }
 

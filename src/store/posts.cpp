@@ -11,9 +11,10 @@ namespace looppost::store {
 namespace {
 
 using detail::bind_opt;
+using detail::k_media_columns;
 using detail::opt_int;
 using detail::opt_text;
-using detail::k_media_columns;
+using detail::read_event;
 using detail::read_media;
 using detail::unix_now;
 
@@ -242,20 +243,12 @@ std::vector<PostRow> Db::posts(const PostFilter& f) const {
 }
 
 std::vector<EventRow> Db::post_events(std::int64_t post_id) const {
-    SQLite::Statement q(*m_db, "SELECT id, at, account_id, post_id, kind, detail FROM events "
-                               "WHERE post_id = ? ORDER BY id");
+    SQLite::Statement q(*m_db, fmt::format("SELECT {} FROM events WHERE post_id = ? ORDER BY id",
+                                           detail::k_event_columns));
     q.bind(1, post_id);
     std::vector<EventRow> out;
-    while (q.executeStep()) {
-        EventRow e;
-        e.id = q.getColumn(0).getInt64();
-        e.at = q.getColumn(1).getInt64();
-        e.account_id = opt_int(q.getColumn(2));
-        e.post_id = opt_int(q.getColumn(3));
-        e.kind = q.getColumn(4).getString();
-        e.detail = q.getColumn(5).getString();
-        out.push_back(std::move(e));
-    }
+    while (q.executeStep())
+        out.push_back(read_event(q));
     return out;
 }
 

@@ -31,6 +31,7 @@ void add_quota_command(CLI::App& app, Action& action);
 void add_snapshot_stats_command(CLI::App& app, Action& action);
 void add_stats_command(CLI::App& app, Action& action);
 void add_purge_command(CLI::App& app, Action& action);
+void add_export_command(CLI::App& app, Action& action);
 
 /// After any command that talked to TikTok: with purge_on_revoke on, purges each account TikTok
 /// revoked and says so on stderr (DESIGN §6). Never throws.

@@ -13,6 +13,12 @@ namespace looppost::cli {
 /// post_ids, error, media}; TikTok's ids as strings, absent values null.
 nlohmann::json post_json(const store::PostRow& p);
 
+/// A stored media file: {sha256, bytes, mime, width, height, duration_ms}.
+nlohmann::json media_json(const store::MediaRow& m);
+
+/// An entry of the audit trail: {at, kind, detail}.
+nlohmann::json event_json(const store::EventRow& e);
+
 /// The same shape for a post a dry run would store (id null), with each media file's original
 /// and the changes normalising made.
 nlohmann::json planned_post_json(const queue::Enqueued& e);

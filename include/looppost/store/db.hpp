@@ -534,6 +534,16 @@ public:
     /// checkpoints again. False when another connection kept the WAL from being emptied.
     bool compact();
 
+    // export (src/store/export.cpp): whole-store reads for `looppost export`
+    /// Runs `f` inside one read transaction (BEGIN … COMMIT): every read in it sees the same
+    /// state of the database, while other processes keep writing (WAL).
+    void read_transaction(const std::function<void()>& f) const;
+    /// Every stored media row, or with `account_id` those of that account's posts; by id.
+    std::vector<MediaRow> media_all(std::optional<std::int64_t> account_id) const;
+    /// The events tied to no post (logins, refreshes, settings), oldest first; with
+    /// `account_id`, only that account's.
+    std::vector<EventRow> events_without_post(std::optional<std::int64_t> account_id) const;
+
     /// "ok", or what PRAGMA quick_check found.
     std::string quick_check() const;
 
