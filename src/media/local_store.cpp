@@ -5,8 +5,10 @@
 #include <looppost/core/errors.hpp>
 #include <looppost/core/paths.hpp>
 #include <looppost/media/local_store.hpp>
+#include <looppost/util/digest.hpp>
 #include <looppost/util/fs.hpp>
 #include <set>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace looppost::media {
@@ -49,6 +51,14 @@ bool LocalStore::intact(std::string_view sha256, std::string_view mime, std::int
     std::error_code ec;
     auto size = fs::file_size(path_of(sha256, mime), ec);
     return !ec && static_cast<std::int64_t>(size) == bytes;
+}
+
+bool LocalStore::same_content(std::string_view sha256, std::string_view mime) const {
+    auto path = path_of(sha256, mime);
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return false;
+    return st.st_nlink <= 1 || util::sha256_file(path) == sha256;
 }
 
 fs::path LocalStore::stage_original(const fs::path& original) const {

@@ -50,9 +50,14 @@ bool owner_gone(const std::string& owner) {
 
 std::vector<std::int64_t> accounts_with_work(const store::Db& db, std::int64_t now,
                                              std::optional<std::int64_t> account_id) {
+    return accounts_with_work(db, db.due(now, account_id), now);
+}
+
+std::vector<std::int64_t>
+accounts_with_work(const store::Db& db, const std::vector<store::DueRow>& due, std::int64_t now) {
     std::vector<std::int64_t> out;
     std::set<std::int64_t> busy; // held by a live process: that one works on the account
-    for (const auto& r : db.due(now, account_id)) {
+    for (const auto& r : due) {
         bool ready = r.state == "queued" ||
                      (r.state == "deferred" && (!r.next_attempt_at || *r.next_attempt_at <= now));
         if (r.state == "publishing") {
@@ -67,11 +72,13 @@ std::vector<std::int64_t> accounts_with_work(const store::Db& db, std::int64_t n
     }
     std::erase_if(out, [&](std::int64_t id) { return busy.count(id) != 0; });
     if (out.empty())
-        return out;
-    std::erase_if(out, [&](std::int64_t id) {
-        auto a = db.account_by_id(id);
-        return !a || a->paused;
-    });
+        return out; // the idle tick ends here
+    std::set<std::int64_t> paused;
+    for (const auto& a : db.accounts()) {
+        if (a.paused)
+            paused.insert(a.id);
+    }
+    std::erase_if(out, [&](std::int64_t id) { return paused.count(id) != 0; });
     return out;
 }
 

@@ -20,8 +20,9 @@ nlohmann::json dry_run(const store::Db& db, std::int64_t now,
                        std::optional<std::int64_t> account_id,
                        const std::optional<std::string>& public_base_url) {
     nlohmann::json posts = nlohmann::json::array();
-    auto accounts = accounts_with_work(db, now, account_id);
-    for (const auto& r : db.due(now, account_id)) {
+    auto due = db.due(now, account_id);
+    auto accounts = accounts_with_work(db, due, now);
+    for (const auto& r : due) {
         if (std::find(accounts.begin(), accounts.end(), r.account_id) == accounts.end())
             continue;
         if (r.state == "deferred" && r.next_attempt_at && *r.next_attempt_at > now)

@@ -18,8 +18,6 @@
 #include <looppost/queue/enqueue.hpp>
 #include <looppost/queue/post.hpp>
 #include <looppost/tiktok/outcome.hpp>
-#include <looppost/util/digest.hpp>
-#include <sys/stat.h>
 
 namespace looppost::publish {
 namespace {
@@ -399,8 +397,8 @@ Worker::Next Worker::start(store::PostRow& p) {
     // The init is counted and marked as sent in one transaction: a crash after this point
     // leaves init_sent_at, and the next run asks a human instead of sending it again (I3).
     auto blocked = take_quota(
-        p, m_shared.limits.init(p.mode),
-        [&] { m_db->post_init_sent(p.id, lease_owner(), now()); }, /*durable=*/true);
+        p, m_shared.limits.init(p.mode), [&] { m_db->post_init_sent(p.id, lease_owner(), now()); },
+        /*durable=*/true);
     if (blocked) {
         unhost(p); // hosted again when its turn comes: nothing waits on the host meanwhile
         defer(p, "quota", "TikTok's limit for this account is reached; the post waits", *blocked,
@@ -493,15 +491,12 @@ std::optional<Worker::Next> Worker::check_creator(store::PostRow& p,
 
 void Worker::check_local_copy(const store::PostRow& p, const store::PostMediaRow& m) {
     auto path = m_store.path_of(m.media.sha256, m.media.mime);
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0 || st.st_size != m.media.bytes)
+    if (!m_store.intact(m.media.sha256, m.media.mime, m.media.bytes))
         throw Error(Exit::failed,
                     fmt::format("the local copy {} of post {} is missing or changed; enqueue the "
                                 "file again",
                                 path.string(), p.id));
-    // A hard link shares its bytes with the user's original, which may have been rewritten in
-    // place: only then can the content differ from its name, so only then is it hashed again.
-    if (st.st_nlink > 1 && util::sha256_file(path) != m.media.sha256)
+    if (!m_store.same_content(m.media.sha256, m.media.mime))
         throw Error(Exit::failed,
                     fmt::format("{} changed since it was enqueued (it is the original file, "
                                 "hard-linked); enqueue it again",

@@ -14,7 +14,12 @@
 #include <unistd.h>
 
 namespace looppost::store {
+
+namespace fs = std::filesystem;
+
 namespace {
+
+using detail::unix_now;
 
 /// The busy handler: true (try again) until about 10 s have been spent waiting.
 int wait_for_lock(void*, int tries) {
@@ -29,14 +34,6 @@ int wait_for_lock(void*, int tries) {
     waited += step;
     return 1;
 }
-
-} // namespace
-
-namespace fs = std::filesystem;
-
-namespace {
-
-using detail::unix_now;
 
 Error newer_schema(const fs::path& file, int found) {
     return Error(Exit::config_missing,

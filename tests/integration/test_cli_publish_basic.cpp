@@ -725,3 +725,37 @@ TEST_CASE("TikTok unreachable (connection refused): exit 69, the post waits, not
     }
     CHECK(w.state()["posts"].empty());
 }
+
+TEST_CASE("a local copy that is gone or whose hard-linked original was rewritten: needs "
+          "attention before any init") {
+    World w;
+    const fs::path original = w.video_of_size(30000);
+    const json queued = w.enqueue({"--video", original.string(), "--caption", "rewritten"});
+    const std::string sha = queued["media"][0]["sha256"];
+    const fs::path copy = w.home.path() / "data" / "media" / sha.substr(0, 2) / (sha + ".mp4");
+    REQUIRE(fs::exists(copy));
+    REQUIRE(fs::hard_link_count(copy) > 1); // the unchanged original, linked
+    {
+        // Same size, other bytes: the padding at the end of the original, rewritten in place.
+        std::fstream f(original, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(-10, std::ios::end);
+        f.write("rewritten!", 10);
+    }
+    auto r = w.publish();
+    const json post = w.post(queued["id"]);
+    INFO("stderr: ", r.err, "\npost: ", show(post));
+    CHECK(r.exit_code == 1);
+    CHECK(post["state"] == "needs_attention");
+    CHECK(contains(r.err, "changed since it was enqueued"));
+    CHECK(init_requests(w.state()) == 0);
+
+    const json other = w.enqueue({"--video", w.video_of_size(31000).string(), "--caption", "gone"});
+    const std::string other_sha = other["media"][0]["sha256"];
+    fs::remove(w.home.path() / "data" / "media" / other_sha.substr(0, 2) / (other_sha + ".mp4"));
+    auto gone = w.publish();
+    INFO("stderr: ", gone.err);
+    CHECK(gone.exit_code == 1);
+    CHECK(w.post(other["id"])["state"] == "needs_attention");
+    CHECK(contains(gone.err, "is missing or changed"));
+    CHECK(init_requests(w.state()) == 0);
+}

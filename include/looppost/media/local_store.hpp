@@ -25,6 +25,9 @@ public:
     /// Whether the copy of `sha256` is there with `bytes` bytes: a hard-linked copy changes when
     /// its original is rewritten in place, and then it is no longer the content it is named by.
     bool intact(std::string_view sha256, std::string_view mime, std::int64_t bytes) const;
+    /// Whether the copy of `sha256` still holds that content. Only a hard-linked copy can differ
+    /// from its name (its original rewritten in place), so only such a copy is hashed again.
+    bool same_content(std::string_view sha256, std::string_view mime) const;
     /// An unchanged original staged in the work folder under a name of its own: a hard link when
     /// it is on the same file system, else a copy. Throws Error naming the file on failure.
     std::filesystem::path stage_original(const std::filesystem::path& original) const;

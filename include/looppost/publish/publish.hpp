@@ -91,6 +91,9 @@ bool owner_gone(const std::string& owner);
 /// network, no secrets). Paused accounts are left out.
 std::vector<std::int64_t> accounts_with_work(const store::Db& db, std::int64_t now,
                                              std::optional<std::int64_t> account_id);
+/// The same, from rows `Db::due` already read.
+std::vector<std::int64_t>
+accounts_with_work(const store::Db& db, const std::vector<store::DueRow>& due, std::int64_t now);
 
 struct Summary {
     std::vector<std::int64_t> touched; ///< posts this run worked on, in order
