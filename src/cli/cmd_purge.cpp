@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>
 #include <iostream>
-#include <map>
 #include <looppost/cli/app.hpp>
 #include <looppost/publish/publish.hpp>
 #include <looppost/purge/purge.hpp>
+#include <map>
 #include <unistd.h>
 
 namespace looppost::cli {
@@ -27,7 +27,12 @@ purge::Env purge_env(Session& s) {
             .local = s.media(),
             .host = [&s]() -> media::MediaHost& { return s.media_host(); },
             .auth = [&s]() -> oauth::AuthEnv& { return s.auth(); },
-            .owner_alive = [](const std::string& owner) { return !publish::owner_gone(owner); },
+            // This process publishes nothing while it purges: a lease of its own (left by the
+            // workers of a publish-due that just ended) holds nothing back.
+            .owner_alive =
+                [](const std::string& owner) {
+                    return owner != publish::lease_owner() && !publish::owner_gone(owner);
+                },
             .now = s.now()};
 }
 

@@ -302,6 +302,30 @@ TEST_CASE("purge_on_revoke: an account TikTok revoked is purged and said so; an 
     CHECK(w.ok({"auth", "list", "--json"}).size() == 1);
 }
 
+TEST_CASE("purge_on_revoke from cron: publish-due finds the revocation, posts nothing and "
+          "purges the account") {
+    World w;
+    w.set("purge_on_revoke", "true");
+    w.enqueue_video(w.in("clip.mp4"), "due but revoked words");
+    const json state = w.state();
+    REQUIRE(state["tokens"].size() == 1);
+    httplib::Client c("127.0.0.1", w.sbx.port());
+    auto res = c.Post("/v2/oauth/revoke/",
+                      "client_key=sbx_client_key&client_secret=sbx_client_secret&token=" +
+                          state["tokens"][0]["access_token"].get<std::string>(),
+                      "application/x-www-form-urlencoded");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    auto r = harness::later(w.home, "+2d", {"publish-due"});
+    INFO("stderr: ", r.err);
+    CHECK(r.exit_code == 77);
+    CHECK(contains(r.err, "account \"alice\" was revoked: its data was purged"));
+    CHECK(w.state()["posts"].empty());
+    CHECK(w.ok({"auth", "list", "--json"}).empty());
+    CHECK(w.queue().empty());
+    CHECK(db_bytes(w).find("due but revoked words") == std::string::npos);
+}
+
 TEST_CASE("retention_days: a cron run purges finished history older than that, once a day") {
     World w;
     w.set("retention_days", "30");
