@@ -196,8 +196,16 @@ Report run_doctor(core::Context& ctx) {
                 host->kind == "dir"
                     ? fmt::format("folder \"{}\"", host->path.string())
                     : fmt::format("bucket \"{}\" at {}", host->bucket, host->endpoint);
-            return fmt::format("{} host, {}, public base URL {} (looppost media test tries it)",
-                               host->kind, where, host->public_base_url);
+            auto waiting =
+                db->hosted_copies({.kind = store::PurgeScope::Kind::hosted_media}).size() +
+                db->hosted_leftovers().size();
+            return fmt::format("{} host, {}, public base URL {} (looppost media test tries it){}",
+                               host->kind, where, host->public_base_url,
+                               waiting == 0
+                                   ? ""
+                                   : fmt::format("; {} hosted photo(s) TikTok no longer needs are "
+                                                 "still up: run looppost purge --hosted-media",
+                                                 waiting));
         }));
     } else {
         r.checks.push_back(skipped("media", "the database and the key"));

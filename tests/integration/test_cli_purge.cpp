@@ -226,6 +226,12 @@ TEST_CASE("an unreachable S3 host: the local purge completes, the receipt names 
     s3.set_down(false);
     for (const auto& p : paths)
         CHECK(s3.get_status(p) == 200); // still there: the host was unreachable
+    // doctor points at the way to finish.
+    const json doctor = w.run({"doctor", "--json"}).json();
+    bool told = false;
+    for (const auto& c : doctor["checks"])
+        told = told || (c["name"] == "media" && contains(c["detail"], "purge --hosted-media"));
+    CHECK(told);
     auto finish = w.run({"purge", "--hosted-media", "--yes", "--json"});
     INFO("finish: ", finish.err, finish.out);
     REQUIRE(finish.exit_code == 0);
