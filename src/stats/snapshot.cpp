@@ -86,6 +86,8 @@ public:
                                     a->name, a->name);
             return r;
         }
+        m_token.reset();
+        m_refreshed = false;
         try {
             videos(*a, r, now);
             if (!r.problem && has_scope(*a, "user.info.stats"))
@@ -106,14 +108,29 @@ private:
             .count();
     }
 
+    /// `call` with the account's access token, opened once per account; refused as invalid, the
+    /// token is refreshed once and the call made again (reference §1.5).
+    template <class T, class F>
+    tiktok::Result<T> with_token(const store::AccountRow& a, F call) {
+        if (!m_token)
+            m_token = oauth::fresh_access_token(*m_auth, a.id);
+        tiktok::Result<T> got = call(*m_token);
+        if (!got && !m_refreshed && got.error().kind == tiktok::Failure::Kind::api &&
+            got.error().code == "access_token_invalid") {
+            m_refreshed = true;
+            m_token = oauth::fresh_access_token(*m_auth, a.id, &*m_token);
+            got = call(*m_token);
+        }
+        return got;
+    }
+
     void videos(const store::AccountRow& a, AccountSnapshot& r, std::int64_t now) {
         std::optional<std::int64_t> cursor;
         for (int page = 0; page < k_max_pages; ++page) {
-            auto got = oauth::with_token<tiktok::VideoPage>(
-                *m_auth, a.id, [&](const vault::Secret& t) {
-                    return m_auth->api.video_list(t, tiktok::snapshot_video_fields(), cursor,
-                                                  tiktok::k_max_video_page);
-                });
+            auto got = with_token<tiktok::VideoPage>(a, [&](const vault::Secret& t) {
+                return m_auth->api.video_list(t, tiktok::snapshot_video_fields(), cursor,
+                                              tiktok::k_max_video_page);
+            });
             if (!got) {
                 stop(r, got.error(), a);
                 return;
@@ -150,7 +167,7 @@ private:
     }
 
     void totals(const store::AccountRow& a, AccountSnapshot& r, std::int64_t now) {
-        auto info = oauth::with_token<tiktok::UserInfo>(*m_auth, a.id, [&](const vault::Secret& t) {
+        auto info = with_token<tiktok::UserInfo>(a, [&](const vault::Secret& t) {
             return m_auth->api.user_info(
                 t, {"follower_count", "following_count", "likes_count", "video_count"});
         });
@@ -216,6 +233,8 @@ private:
     std::unique_ptr<store::Db> m_db;
     std::unique_ptr<net::HttpClient> m_http;
     std::unique_ptr<oauth::AuthEnv> m_auth;
+    std::optional<vault::Secret> m_token; ///< the account's access token, opened once
+    bool m_refreshed = false;             ///< the one refresh on access_token_invalid was used
 };
 
 } // namespace
