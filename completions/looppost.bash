@@ -6,8 +6,8 @@
 
 _looppost_settings="api_base auth_base http_timeout http_attempts key_mode log_file jobs
     poll_seconds notify_command limit_inits_per_minute limit_creator_info_per_minute
-    limit_status_per_minute limit_direct_posts_per_day limit_inbox_shares_per_day retention_days
-    purge_on_revoke"
+    limit_status_per_minute limit_direct_posts_per_day limit_inbox_shares_per_day
+    limit_display_per_minute retention_days purge_on_revoke"
 _looppost_scopes="user.info.basic user.info.profile user.info.stats video.list video.upload video.publish"
 _looppost_global_flags="--help --version --json --verbose --quiet --home --account -h -v -q"
 _looppost_states="queued publishing deferred published in_inbox failed needs_attention cancelled all"

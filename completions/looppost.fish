@@ -13,7 +13,8 @@ set -l slots_commands add list remove
 set -l states queued publishing deferred published in_inbox failed needs_attention cancelled all
 set -l settings api_base auth_base http_timeout http_attempts key_mode log_file jobs poll_seconds \
     notify_command limit_inits_per_minute limit_creator_info_per_minute limit_status_per_minute \
-    limit_direct_posts_per_day limit_inbox_shares_per_day retention_days purge_on_revoke
+    limit_direct_posts_per_day limit_inbox_shares_per_day limit_display_per_minute retention_days \
+    purge_on_revoke
 
 complete -c looppost -f
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <looppost/cli/app.hpp>
+#include <looppost/publish/publish.hpp>
 #include <looppost/stats/snapshot.hpp>
 #include <mutex>
 
@@ -31,7 +32,8 @@ Exit snapshot_stats(Session& s) {
     };
     auto jobs = static_cast<unsigned>(s.ctx().settings().get_int("jobs"));
     auto& auth = s.auth(); // exit 78 without app credentials; loads libcurl
-    stats::SnapshotEnv env{s.ctx(), s.vault(), auth.app, s.ctx().paths().db_file()};
+    stats::SnapshotEnv env{s.ctx(), s.vault(), auth.app, s.ctx().paths().db_file(),
+                           publish::Limits::from(s.ctx().settings()).display()};
     auto results = stats::snapshot(env, ids, jobs, step);
 
     Exit exit = Exit::ok;

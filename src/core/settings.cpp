@@ -55,6 +55,10 @@ const std::vector<SettingKey>& setting_keys() {
          1, 1000000},
         {"limit_inbox_shares_per_day", SettingType::integer, "5", "",
          "inbox drafts per account in 24 hours (TikTok allows 5 pending shares)", 1, 1000000},
+        {"limit_display_per_minute", SettingType::integer, "600", "",
+         "Display API calls (video/list, video/query, user/info) per account per minute before "
+         "snapshot-stats defers",
+         1, 1000000},
     };
     return keys;
 }

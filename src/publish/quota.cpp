@@ -1,4 +1,4 @@
-// TikTok's limits as looppost counts them (reference §4.13), and `looppost quota`.
+// TikTok's limits as looppost counts them (reference §4.13, §5.5), and `looppost quota`.
 
 #include <looppost/core/settings.hpp>
 #include <looppost/publish/publish.hpp>
@@ -18,6 +18,7 @@ Limits Limits::from(const core::Settings& s) {
     l.status_per_minute = static_cast<int>(s.get_int("limit_status_per_minute"));
     l.direct_posts_per_day = static_cast<int>(s.get_int("limit_direct_posts_per_day"));
     l.inbox_shares_per_day = static_cast<int>(s.get_int("limit_inbox_shares_per_day"));
+    l.display_per_minute = static_cast<int>(s.get_int("limit_display_per_minute"));
     return l;
 }
 
@@ -33,6 +34,10 @@ std::vector<store::QuotaUse> Limits::creator_info() const {
 
 std::vector<store::QuotaUse> Limits::status() const {
     return {{"status", status_per_minute, k_minute}};
+}
+
+store::QuotaUse Limits::display() const {
+    return {"display", display_per_minute, k_minute};
 }
 
 QuotaReport quota_report(const store::Db& db, const store::AccountRow& account, const Limits& l,
@@ -51,6 +56,7 @@ QuotaReport quota_report(const store::Db& db, const store::AccountRow& account, 
         {"status_per_minute", "status", l.status_per_minute, k_minute},
         {"direct_posts_per_day", "direct", l.direct_posts_per_day, k_day},
         {"inbox_shares_per_day", "inbox", l.inbox_shares_per_day, k_day},
+        {"display_per_minute", "display", l.display_per_minute, k_minute},
     };
     for (const auto& row : rows) {
         auto [used, oldest] = db.quota_used(account.id, row.kind, now - row.window);

@@ -27,32 +27,6 @@ std::string head(std::string_view text) {
     return std::string(text.substr(0, util::utf8_prefix_for_units(text, 150)));
 }
 
-/// The exit status and words for a failed call (DESIGN §3).
-void stop(AccountSnapshot& r, const tiktok::Failure& f, const store::AccountRow& a) {
-    auto c = tiktok::classify(f, /*safe_to_repeat=*/true);
-    switch (c.verdict) {
-    case Verdict::reauth:
-        r.exit = Exit::reauth_required;
-        r.human = true;
-        r.problem = fmt::format("account {} needs a new login: looppost auth login --name {} ({})",
-                                a.name, a.name, c.explanation);
-        return;
-    case Verdict::rate_limited:
-    case Verdict::cap_reached:
-        r.exit = Exit::deferred;
-        break;
-    case Verdict::permanent:
-        r.exit = Exit::failed;
-        r.human = true;
-        break;
-    default:
-        r.exit = Exit::unavailable;
-        break;
-    }
-    r.problem = fmt::format("account {}: snapshot stopped after {} videos: {}", a.name, r.videos,
-                            c.explanation);
-}
-
 class Snapshotter {
 public:
     Snapshotter(SnapshotEnv& env, const std::function<void(const std::string&)>& step)
@@ -86,6 +60,8 @@ public:
                                     a->name, a->name);
             return r;
         }
+        m_token.reset();
+        m_refreshed = false;
         try {
             videos(*a, r, now);
             if (!r.problem && has_scope(*a, "user.info.stats"))
@@ -106,21 +82,106 @@ private:
             .count();
     }
 
+    /// Counts one Display API call before it is made (reference §5.5), as publish-due counts
+    /// its own; call inside a transaction. When the limit or a hold of TikTok's stands, nothing
+    /// is counted and the account stops, deferred and silent, with what it has read.
+    bool take_call(const store::AccountRow& a, AccountSnapshot& r) {
+        auto blocked = m_db->quota_take(a.id, {m_env.display}, unix_now());
+        if (!blocked)
+            return true;
+        r.exit = Exit::deferred;
+        r.problem = fmt::format("account {}: snapshot deferred after {} videos until {}: {}",
+                                a.name, r.videos,
+                                schedule::format_local(blocked->first,
+                                                       schedule::zone_or_system(a.time_zone)),
+                                blocked->second);
+        return false;
+    }
+
+    bool count_call(const store::AccountRow& a, AccountSnapshot& r) {
+        bool ok = false;
+        m_db->transaction([&] { ok = take_call(a, r); });
+        return ok;
+    }
+
+    /// `call` with the account's access token, opened once per account; refused as invalid, the
+    /// token is refreshed once and the call made again (reference §1.5). Nothing when the
+    /// limit stopped that second call.
+    template <class T, class F>
+    std::optional<tiktok::Result<T>> with_token(const store::AccountRow& a, AccountSnapshot& r,
+                                                F call) {
+        if (!m_token)
+            m_token = oauth::fresh_access_token(*m_auth, a.id);
+        tiktok::Result<T> got = call(*m_token);
+        if (!got && !m_refreshed && got.error().kind == tiktok::Failure::Kind::api &&
+            got.error().code == "access_token_invalid") {
+            m_refreshed = true;
+            m_token = oauth::fresh_access_token(*m_auth, a.id, &*m_token);
+            if (!count_call(a, r))
+                return std::nullopt;
+            got = call(*m_token);
+        }
+        return got;
+    }
+
+    /// The exit status and words for a failed call (DESIGN §3); TikTok's throttle holds the
+    /// account's Display API calls for the wait it asked (publish-due does the same).
+    void stop(AccountSnapshot& r, const tiktok::Failure& f, const store::AccountRow& a) {
+        auto c = tiktok::classify(f, /*safe_to_repeat=*/true);
+        switch (c.verdict) {
+        case Verdict::reauth:
+            r.exit = Exit::reauth_required;
+            r.human = true;
+            r.problem = fmt::format("account {} needs a new login: looppost auth login --name {} "
+                                    "({})",
+                                    a.name, a.name, c.explanation);
+            return;
+        case Verdict::rate_limited: {
+            std::int64_t until = unix_now() + (c.retry_after ? c.retry_after->count() : 60);
+            m_db->transaction([&] {
+                m_db->quota_hold({a.id, m_env.display.kind, until, c.explanation});
+            });
+            r.exit = Exit::deferred;
+            break;
+        }
+        case Verdict::cap_reached:
+            r.exit = Exit::deferred;
+            break;
+        case Verdict::permanent:
+            r.exit = Exit::failed;
+            r.human = true;
+            break;
+        default:
+            r.exit = Exit::unavailable;
+            break;
+        }
+        r.problem = fmt::format("account {}: snapshot stopped after {} videos: {}", a.name,
+                                r.videos, c.explanation);
+    }
+
     void videos(const store::AccountRow& a, AccountSnapshot& r, std::int64_t now) {
         std::optional<std::int64_t> cursor;
+        bool counted = false; // the next call was counted with the page before it
         for (int page = 0; page < k_max_pages; ++page) {
-            auto got = oauth::with_token<tiktok::VideoPage>(
-                *m_auth, a.id, [&](const vault::Secret& t) {
-                    return m_auth->api.video_list(t, tiktok::snapshot_video_fields(), cursor,
-                                                  tiktok::k_max_video_page);
-                });
-            if (!got) {
-                stop(r, got.error(), a);
+            if (!counted && !count_call(a, r))
+                return;
+            auto got = with_token<tiktok::VideoPage>(a, r, [&](const vault::Secret& t) {
+                return m_auth->api.video_list(t, tiktok::snapshot_video_fields(), cursor,
+                                              tiktok::k_max_video_page);
+            });
+            if (!got)
+                return;
+            if (!*got) {
+                stop(r, got->error(), a);
                 return;
             }
-            // Each page in its own short transaction: a failure later keeps it.
+            const auto& list = **got;
+            bool more =
+                list.has_more && !list.videos.empty() && !(cursor && list.cursor >= *cursor);
+            // Each page in its own short transaction: a failure later keeps it. The next page's
+            // call is counted in it too.
             m_db->transaction([&] {
-                for (const auto& v : got->videos) {
+                for (const auto& v : list.videos) {
                     if (!v.create_time)
                         continue; // cannot be placed on a curve
                     m_db->video_upsert({.id = v.id,
@@ -135,13 +196,14 @@ private:
                                            v.comment_count, v.share_count, now});
                     ++r.videos;
                 }
+                counted = more && take_call(a, r);
             });
             ++r.pages;
             m_step(fmt::format("account {}: page {} with {} videos", a.name, r.pages,
-                               got->videos.size()));
-            if (!got->has_more || got->videos.empty() || (cursor && got->cursor >= *cursor))
+                               list.videos.size()));
+            if (!more || !counted)
                 return;
-            cursor = got->cursor;
+            cursor = list.cursor;
         }
         r.exit = Exit::failed;
         r.human = true;
@@ -150,18 +212,22 @@ private:
     }
 
     void totals(const store::AccountRow& a, AccountSnapshot& r, std::int64_t now) {
-        auto info = oauth::with_token<tiktok::UserInfo>(*m_auth, a.id, [&](const vault::Secret& t) {
+        if (!count_call(a, r))
+            return;
+        auto info = with_token<tiktok::UserInfo>(a, r, [&](const vault::Secret& t) {
             return m_auth->api.user_info(
                 t, {"follower_count", "following_count", "likes_count", "video_count"});
         });
-        if (!info) {
-            stop(r, info.error(), a);
+        if (!info)
+            return;
+        if (!*info) {
+            stop(r, info->error(), a);
             return;
         }
         m_db->transaction([&] {
-            m_db->account_snapshot_upsert({a.id, r.day, info->follower_count,
-                                           info->following_count, info->likes_count,
-                                           info->video_count, now});
+            m_db->account_snapshot_upsert({a.id, r.day, (*info)->follower_count,
+                                           (*info)->following_count, (*info)->likes_count,
+                                           (*info)->video_count, now});
         });
         r.totals = true;
     }
@@ -216,6 +282,8 @@ private:
     std::unique_ptr<store::Db> m_db;
     std::unique_ptr<net::HttpClient> m_http;
     std::unique_ptr<oauth::AuthEnv> m_auth;
+    std::optional<vault::Secret> m_token; ///< the account's access token, opened once
+    bool m_refreshed = false;             ///< the one refresh on access_token_invalid was used
 };
 
 } // namespace

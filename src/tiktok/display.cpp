@@ -17,22 +17,36 @@ namespace {
 
 // A video id as its exact digits: never through a double (19-digit ids exceed 2^53). The
 // reference documents a string; a bare number is taken too.
-std::optional<std::string> video_id(const json& v) {
-    if (v.is_string() && !v.get<std::string>().empty()) {
-        return v.get<std::string>();
+std::optional<std::string> video_id(const json& o) {
+    auto it = o.find("id");
+    if (it == o.end())
+        return std::nullopt;
+    if (const auto* s = it->get_ptr<const std::string*>(); s && !s->empty()) {
+        return *s;
     }
-    if (v.is_number_unsigned()) {
-        return std::to_string(v.get<std::uint64_t>());
+    if (it->is_number_unsigned()) {
+        return std::to_string(it->get<std::uint64_t>());
     }
-    if (v.is_number_integer()) {
-        return std::to_string(v.get<std::int64_t>());
+    if (it->is_number_integer()) {
+        return std::to_string(it->get<std::int64_t>());
     }
     return std::nullopt;
 }
 
-// data.videos as Video values; an entry without a usable id is left out (and logged), so one
-// odd object does not cost the whole page.
-Result<std::vector<Video>> videos_of(const json& data, const char* endpoint) {
+// opt_str, but the text is moved out of `o`: the answer is read once and thrown away.
+std::optional<std::string> take_str(json& o, const char* key) {
+    auto it = o.find(key);
+    if (it == o.end())
+        return std::nullopt;
+    auto* s = it->get_ptr<std::string*>();
+    if (!s)
+        return std::nullopt;
+    return std::move(*s);
+}
+
+// data.videos as Video values, their texts moved out of `data`; an entry without a usable id is
+// left out (and logged), so one odd object does not cost the whole page.
+Result<std::vector<Video>> videos_of(json& data, const char* endpoint) {
     auto it = data.find("videos");
     if (it == data.end() || it->is_null()) {
         return std::vector<Video>{}; // an empty list may come as no list
@@ -43,8 +57,8 @@ Result<std::vector<Video>> videos_of(const json& data, const char* endpoint) {
     }
     std::vector<Video> out;
     out.reserve(it->size());
-    for (const auto& o : *it) {
-        auto id = o.is_object() ? video_id(o.value("id", json())) : std::nullopt;
+    for (auto& o : *it) {
+        auto id = o.is_object() ? video_id(o) : std::nullopt;
         if (!id) {
             core::log::debug("tiktok: {} listed a video without a usable id: {}", endpoint,
                              o.dump());
@@ -53,10 +67,10 @@ Result<std::vector<Video>> videos_of(const json& data, const char* endpoint) {
         Video v;
         v.id = std::move(*id);
         v.create_time = opt_int(o, "create_time");
-        v.title = opt_str(o, "title");
-        v.video_description = opt_str(o, "video_description");
+        v.title = take_str(o, "title");
+        v.video_description = take_str(o, "video_description");
         v.duration = opt_int(o, "duration");
-        v.share_url = opt_str(o, "share_url");
+        v.share_url = take_str(o, "share_url");
         v.view_count = opt_int(o, "view_count");
         v.like_count = opt_int(o, "like_count");
         v.comment_count = opt_int(o, "comment_count");

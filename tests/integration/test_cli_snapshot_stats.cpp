@@ -174,3 +174,68 @@ TEST_CASE("snapshot-stats over several days gives stats its deltas and daily vie
     CHECK(doc["accounts"][0]["name"] == "alice");
     CHECK(doc["accounts"][0]["totals"]["followers"].is_number());
 }
+
+TEST_CASE("snapshot-stats counts its Display API calls and defers at the limit, silently") {
+    World w;
+    auto now = sandbox_now(w.sbx);
+    w.sbx.post("config", {{"access_token_ttl", 30 * k_day},
+                          {"users", {seeded("alice", 45, now - 45 * 3600)}}});
+    // Three pages and the account's totals need four calls; two are allowed.
+    w.set("limit_display_per_minute", "2");
+    auto first = w.run({"snapshot-stats", "--json"});
+    CHECK(first.exit_code == 75);
+    CHECK(first.err.empty()); // deferred is not for a human
+    const json a = account_of(first.json(), "alice");
+    CHECK(a["pages"] == 2);
+    CHECK(a["videos"] == 40);
+    CHECK(a["totals"] == false);
+    CHECK(a["problem"].is_string());
+    CHECK(count(w, "SELECT count(*) FROM snapshots") == 40);
+    auto quota = w.ok({"quota", "--json"});
+    const json line = quota["accounts"][0]["limits"]["display_per_minute"];
+    CHECK(line["limit"] == 2);
+    CHECK(line["used"] == 2);
+    CHECK(line["remaining"] == 0);
+
+    // At once again: nothing is called, nothing changes.
+    auto again = w.run({"snapshot-stats"});
+    CHECK(again.exit_code == 75);
+    CHECK(again.err.empty());
+    CHECK(count(w, "SELECT count(*) FROM snapshots") == 40);
+
+    // A minute on, with room for the whole account: the day completes, no row twice.
+    w.set("limit_display_per_minute", "4");
+    auto later = harness::later(w.home, "+61s", {"snapshot-stats", "--json"});
+    REQUIRE_MESSAGE(later.exit_code == 0, later.err);
+    CHECK(account_of(later.json(), "alice")["totals"] == true);
+    CHECK(count(w, "SELECT count(*) FROM snapshots") == 45);
+    CHECK(count(w, "SELECT count(DISTINCT video_id || day) FROM snapshots") == 45);
+    CHECK(count(w, "SELECT count(*) FROM account_snapshots") == 1);
+}
+
+TEST_CASE("snapshot-stats holds the account's Display API calls when TikTok throttles") {
+    World w;
+    auto now = sandbox_now(w.sbx);
+    w.sbx.post("config", {{"users", {seeded("alice", 45, now - 45 * 3600)}}});
+    w.set("http_attempts", "1");
+    w.sbx.post("faults", {{"path_prefix", "/v2/video/list/"},
+                          {"kind", "status"},
+                          {"http_status", 429},
+                          {"error_code", "rate_limit_exceeded"},
+                          {"skip", 1},
+                          {"times", 1}});
+    auto r = w.run({"snapshot-stats", "--json"});
+    CHECK(r.exit_code == 75);
+    CHECK(r.err.empty());
+    CHECK(account_of(r.json(), "alice")["videos"] == 20);
+    auto holds = w.ok({"quota", "--json"})["accounts"][0]["holds"];
+    REQUIRE(holds.size() == 1);
+    CHECK(holds[0]["what"] == "display");
+
+    // While the hold lasts nothing is asked; after it, the day completes.
+    CHECK(w.run({"snapshot-stats"}).exit_code == 75);
+    CHECK(count(w, "SELECT count(*) FROM snapshots") == 20);
+    auto later = harness::later(w.home, "+61s", {"snapshot-stats"});
+    REQUIRE_MESSAGE(later.exit_code == 0, later.err);
+    CHECK(count(w, "SELECT count(*) FROM snapshots") == 45);
+}

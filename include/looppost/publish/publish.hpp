@@ -23,13 +23,14 @@
 
 namespace looppost::publish {
 
-/// TikTok's limits as looppost counts them (settings limit_*; reference §4.13).
+/// TikTok's limits as looppost counts them (settings limit_*; reference §4.13, §5.5).
 struct Limits {
     int inits_per_minute = 6;
     int creator_info_per_minute = 20;
     int status_per_minute = 30;
     int direct_posts_per_day = 15;
     int inbox_shares_per_day = 5;
+    int display_per_minute = 600;
 
     static Limits from(const core::Settings& settings);
     /// What an init of a post in `mode` counts against: the per-minute init limit and the
@@ -37,6 +38,9 @@ struct Limits {
     std::vector<store::QuotaUse> init(std::string_view mode) const;
     std::vector<store::QuotaUse> creator_info() const;
     std::vector<store::QuotaUse> status() const;
+    /// What one Display API call (user/info, video/list, video/query) counts against. TikTok
+    /// allows 600 a minute per endpoint; looppost counts them together, within each.
+    store::QuotaUse display() const;
 };
 
 /// Something that happened in a run. `human`: it is printed without -v and runs notify_command.

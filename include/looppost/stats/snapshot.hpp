@@ -3,13 +3,15 @@
 // account with video.list is listed and its counts stored as the day's snapshot; the account's
 // totals too with user.info.stats. Accounts run in parallel, each on its own connection and
 // HTTP client; each page is stored in its own short transaction, so a failure mid-way keeps
-// what was read.
+// what was read. Every Display API call is counted against the per-minute limit first (as
+// publish-due counts its own): an account that reaches it stops, deferred, with what it read.
 
 #include <cstdint>
 #include <filesystem>
 #include <looppost/core/context.hpp>
 #include <looppost/core/errors.hpp>
 #include <looppost/oauth/app.hpp>
+#include <looppost/store/db.hpp>
 #include <looppost/vault/vault.hpp>
 #include <optional>
 #include <string>
@@ -37,6 +39,7 @@ struct SnapshotEnv {
     const vault::Vault& vault;
     const oauth::AppCredentials& app;
     std::filesystem::path db_file;
+    store::QuotaUse display; ///< what each video/list or user/info call counts against
 };
 
 /// Snapshots `accounts` (ids) with at most `jobs` at once; `step` gets -v lines (from worker

@@ -163,7 +163,7 @@ struct PostOutcome {
 
 /// A call to one of TikTok's limited endpoints, or a post counted against a daily cap.
 struct QuotaUse {
-    std::string kind;        ///< init | creator_info | status | direct | inbox
+    std::string kind;        ///< init | creator_info | status | direct | inbox | display
     int limit = 0;           ///< calls allowed per window
     std::int64_t window = 0; ///< seconds
 };
