@@ -5,8 +5,9 @@
 # the ratio of the medians. Target <= 2x.
 #   a. `looppost stats --json --since 800d --limit 0`: every video with its newest counts, its
 #      day and week deltas and 14 days of sparkline data, and the account's totals. Gated.
-#   b. `looppost stats VIDEO_ID --json`: one video's 730 days and its age-aligned medians over
-#      all 730,000 rows. Reported, not gated.
+#   b. `looppost stats VIDEO_ID --json`: one video's 730 days and its age-aligned medians (views
+#      at days 1, 3, 7 and 30 of every video), against one sqlite3 query reading the same rows:
+#      that video's series and every video's first 31 days. Reported, not gated.
 #   bench/stats.sh [BUILD_DIR]     (make bench installs hyperfine; builds)
 # RUNS changes the number of timed runs (default 15, at least 10). BENCH_KEEP=1 keeps the home.
 set -euo pipefail
@@ -68,10 +69,15 @@ shown=$("$looppost" stats --json --since 800d --limit 0 | jq '.videos | length')
 
 reference="SELECT video_id, max(day), max(views), count(*) FROM snapshots GROUP BY video_id"
 video=7400000000000000500
+reference_video="SELECT v.id, max(s.views), count(*) FROM videos v JOIN snapshots s \
+ON s.video_id = v.id AND s.day <= date(v.create_time, 'unixepoch', '+31 days') \
+WHERE v.account_id = 1 GROUP BY v.id UNION ALL \
+SELECT video_id, max(views), count(*) FROM snapshots WHERE video_id = '$video'"
 hyperfine --style basic --runs "$runs" --warmup 2 --export-json "$work/h.json" \
   -n looppost-stats "'$looppost' stats --json --since 800d --limit 0 >/dev/null" \
   -n looppost-video "'$looppost' stats $video --json >/dev/null" \
-  -n sqlite3 "sqlite3 '$db' '$reference' >/dev/null" >"$work/hyperfine.out"
+  -n sqlite3 "sqlite3 '$db' '$reference' >/dev/null" \
+  -n sqlite3-video "sqlite3 '$db' \"$reference_video\" >/dev/null" >"$work/hyperfine.out"
 
 median() { jq -r --arg n "$1" '.results[] | select(.command == $n) | .median' "$work/h.json"; }
 ms() { awk -v s="$1" 'BEGIN { printf "%.1f ms", s * 1000 }'; }
@@ -79,15 +85,17 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 s_stats=$(median looppost-stats)
 s_video=$(median looppost-video)
 s_ref=$(median sqlite3)
+s_ref_video=$(median sqlite3-video)
 r_stats=$(ratio "$s_stats" "$s_ref")
-r_video=$(ratio "$s_video" "$s_ref")
+r_video=$(ratio "$s_video" "$s_ref_video")
 verdict=$(awk -v r="$r_stats" 'BEGIN { print (r <= 2 ? "pass" : "FAIL") }')
 
 echo
 printf '%-40s %12s %12s %8s %6s  %s\n' "medians of $runs runs" looppost sqlite3 ratio target ""
 printf '%-40s %12s %12s %7sx %6s  %s\n' "stats (1,000 videos, 730 days)" "$(ms "$s_stats")" \
   "$(ms "$s_ref")" "$r_stats" "<=2" "$verdict"
-printf '%-40s %12s %12s %7sx %6s  %s\n' "stats VIDEO_ID (medians over all)" "$(ms "$s_video")" \
-  "$(ms "$s_ref")" "$r_video" "-" "(reported)"
+printf '%-40s %12s %12s %7sx %6s  %s\n' "stats VIDEO_ID (ages of 1,000 videos)" \
+  "$(ms "$s_video")" "$(ms "$s_ref_video")" "$r_video" "-" "(reported)"
 echo "reference: sqlite3 looppost.db \"$reference\""
+echo "reference for VIDEO_ID: sqlite3 looppost.db \"$reference_video\""
 [ "$verdict" = pass ]

@@ -19,6 +19,8 @@ public:
     std::int64_t now_seconds() const;
     /// Sandbox time in Unix milliseconds (rate windows need sub-second precision).
     std::int64_t now_millis() const;
+    /// Sandbox seconds since this clock was made (the server's start), advances included.
+    std::int64_t elapsed_seconds() const { return now_seconds() - m_started_s; }
     /// Moves sandbox time by `seconds` (may be fractional or negative); returns the new now.
     std::int64_t advance(double seconds);
     /// The accumulated offset in milliseconds.
@@ -28,6 +30,9 @@ public:
 
 private:
     std::atomic<std::int64_t> m_offset_ms{0};
+    const std::int64_t m_started_s = std::chrono::duration_cast<std::chrono::seconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count();
 };
 
 } // namespace sandbox

@@ -55,7 +55,21 @@ std::int64_t user_count(const SandboxUser& user, std::string_view field, std::in
                                             static_cast<std::uint64_t>(spread));
 }
 
-json field_value(const SandboxUser& user, std::string_view field) {
+// A count that starts at user_count(user, field, base, spread) and gains, each whole sandbox day
+// since the server started, between `gain` and 2 × `gain` (how much depends on the user and the
+// day), so follower growth shows in stats and every run sees the same numbers on the same day.
+std::int64_t grown_count(const SandboxUser& user, std::string_view field, std::int64_t base,
+                         std::int64_t spread, std::int64_t gain, std::int64_t days) {
+    constexpr std::int64_t k_max_days = 100 * 366; // bounds the loop whatever the clock says
+    std::int64_t total = user_count(user, field, base, spread);
+    for (std::int64_t day = 1; day <= std::min(days, k_max_days); ++day) {
+        total += user_count(user, fmt::format("{}/{}", field, day), gain, gain);
+    }
+    return total;
+}
+
+// `days`: whole sandbox days since the server started (the counts that grow).
+json field_value(const SandboxUser& user, std::string_view field, std::int64_t days) {
     const std::string avatar =
         fmt::format("https://sandbox.looppost.test/avatar/{}", user.username);
     if (field == "open_id") {
@@ -79,11 +93,11 @@ json field_value(const SandboxUser& user, std::string_view field) {
     } else if (field == "username") {
         return user.username;
     } else if (field == "follower_count") {
-        return user_count(user, field, 100, 900);
+        return grown_count(user, field, 100, 900, 5, days);
     } else if (field == "following_count") {
         return user_count(user, field, 10, 90);
     } else if (field == "likes_count") {
-        return user_count(user, field, 1000, 9000);
+        return grown_count(user, field, 1000, 9000, 50, days);
     }
     return user_count(user, field, 3, 20); // video_count
 }
@@ -117,9 +131,10 @@ void user_info(Services& services, Exchange& ex) {
     if (user == nullptr) { // the profile no longer has this user
         throw ApiError(401, "access_token_invalid", "The user of this access token is gone.");
     }
+    const std::int64_t days = services.clock.elapsed_seconds() / 86400;
     json data = json::object();
     for (const auto& field : fields) {
-        data[field] = field_value(*user, field);
+        data[field] = field_value(*user, field, days);
     }
     ex.ok({{"user", data}});
 }

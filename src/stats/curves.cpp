@@ -82,8 +82,14 @@ std::optional<std::int64_t> views_at_age(const std::vector<store::SnapshotRow>& 
                                          std::string_view create_day, int age) {
     if (series.empty())
         return std::nullopt;
+    return views_at_age(series, create_day, age, series.back().day);
+}
+
+std::optional<std::int64_t> views_at_age(const std::vector<store::SnapshotRow>& series,
+                                         std::string_view create_day, int age,
+                                         std::string_view last_day) {
     std::string target = add_days(create_day, age);
-    if (series.back().day < target)
+    if (last_day < target)
         return std::nullopt; // not that old yet (as far as the store knows)
     std::optional<std::int64_t> found;
     for (const auto& s : series) {

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <date/tz.h>
 #include <fmt/format.h>
+#include <iterator>
 #include <looppost/core/errors.hpp>
 #include <looppost/schedule/time.hpp>
 #include <looppost/stats/stats.hpp>
@@ -168,10 +169,11 @@ Curve curve(const store::Db& db, std::string_view video_id, const std::optional<
             c.account = a;
     }
     c.create_day = schedule::format_local_day(video->create_time, zone_of(c.account));
-    auto all = db.video_series(video_id);
     std::optional<std::string> first_day;
     if (since)
         first_day = since_day(*since, c.account, now);
+    // From the window's first day, with the earlier snapshots the growth figures need.
+    auto all = db.video_growth_series(video_id, first_day);
     c.daily = daily_gains(all, c.create_day);
     if (!all.empty()) {
         c.latest = all.back();
@@ -194,21 +196,22 @@ Curve curve(const store::Db& db, std::string_view video_id, const std::optional<
     if (first_day)
         std::erase_if(c.daily, [&](const Point& p) { return p.day < *first_day; });
 
-    // The account's other videos, each aligned on its own posting day.
-    auto others = by_video(db.account_video_series(c.account.id));
-    std::map<std::string, std::string> create_days;
-    for (const auto& l : db.videos_latest(c.account.id))
-        create_days[l.video.id] =
-            schedule::format_local_day(l.video.create_time, zone_of(c.account));
+    // Every video of the account (this one too), each aligned on its own posting day: only its
+    // first days count. The local posting day is at most a day after the UTC one.
+    constexpr int k_max_age = k_ages[std::size(k_ages) - 1];
+    auto early = db.account_early_series(c.account.id, k_max_age + 1);
+    std::vector<std::string> create_days;
+    for (const auto& e : early)
+        create_days.push_back(schedule::format_local_day(e.create_time, zone_of(c.account)));
     for (int age : k_ages) {
         AgeFigure f;
         f.age = age;
-        f.views = views_at_age(all, c.create_day, age);
         std::vector<std::int64_t> peers;
-        for (const auto& [id, series] : others) {
-            if (id == c.video.id || !create_days.count(id))
-                continue;
-            if (auto v = views_at_age(series, create_days[id], age))
+        for (std::size_t i = 0; i < early.size(); ++i) {
+            auto v = views_at_age(early[i].snapshots, create_days[i], age, early[i].last_day);
+            if (early[i].video_id == c.video.id)
+                f.views = v;
+            else if (v)
                 peers.push_back(*v);
         }
         f.median_of = static_cast<int>(peers.size());
@@ -220,17 +223,14 @@ Curve curve(const store::Db& db, std::string_view video_id, const std::optional<
 
 BestTimes best_times(const store::Db& db, const store::AccountRow& account) {
     const auto& tz = zone_of(account);
-    auto series = by_video(db.account_video_series(account.id));
     std::vector<FirstDay> posts;
-    for (const auto& l : db.videos_latest(account.id)) {
-        auto it = series.find(l.video.id);
-        if (it == series.end())
-            continue;
-        auto create_day = schedule::format_local_day(l.video.create_time, tz);
-        auto views = views_at_age(it->second, create_day, 1);
+    // Only each video's first day counts (with a day of slack for the zone, as in curve()).
+    for (const auto& e : db.account_early_series(account.id, 2)) {
+        auto create_day = schedule::format_local_day(e.create_time, tz);
+        auto views = views_at_age(e.snapshots, create_day, 1, e.last_day);
         if (!views)
             continue;
-        auto local = tz.to_local(date::sys_seconds(std::chrono::seconds(l.video.create_time)));
+        auto local = tz.to_local(date::sys_seconds(std::chrono::seconds(e.create_time)));
         auto midnight = date::floor<date::days>(local);
         auto hour = std::chrono::duration_cast<std::chrono::hours>(local - midnight).count();
         int weekday = static_cast<int>(date::weekday(midnight).iso_encoding()) - 1;

@@ -240,4 +240,56 @@ std::vector<VideoLatest> Db::videos_latest(std::int64_t account_id,
     return out;
 }
 
+std::vector<SnapshotRow>
+Db::video_growth_series(std::string_view video_id,
+                        const std::optional<std::string>& since_day) const {
+    // The window starts at the earliest of: since_day, the newest snapshot with views before it,
+    // and the newest on or before a week (else a day) before the newest snapshot (else that one).
+    SQLite::Statement q(
+        *m_db, "WITH l AS (SELECT max(day) AS last FROM snapshots WHERE video_id = ?1), "
+               "b AS (SELECT coalesce("
+               "  (SELECT max(day) FROM snapshots, l WHERE video_id = ?1 "
+               "   AND day <= date(l.last, '-7 day')), "
+               "  (SELECT max(day) FROM snapshots, l WHERE video_id = ?1 "
+               "   AND day <= date(l.last, '-1 day')), "
+               "  (SELECT last FROM l)) AS growth_from, "
+               "  (SELECT max(day) FROM snapshots WHERE video_id = ?1 AND day < ?2 "
+               "   AND views IS NOT NULL) AS gain_from) "
+               "SELECT video_id, day, views, likes, comments, shares, taken_at "
+               "FROM snapshots, b WHERE video_id = ?1 "
+               "AND (?2 IS NULL OR day >= min(?2, b.growth_from, coalesce(b.gain_from, ?2))) "
+               "ORDER BY day");
+    q.bind(1, std::string(video_id));
+    bind_opt(q, 2, since_day);
+    std::vector<SnapshotRow> out;
+    while (q.executeStep()) {
+        out.push_back(*read_snapshot(q, 0));
+    }
+    return out;
+}
+
+std::vector<EarlySeries> Db::account_early_series(std::int64_t account_id, int days) const {
+    // The newest day is one primary-key seek per video, made once per video (MATERIALIZED), and
+    // each video's early rows are one range of the primary key.
+    SQLite::Statement q(
+        *m_db, "WITH v AS MATERIALIZED (SELECT id, create_time, "
+               "  (SELECT max(day) FROM snapshots WHERE video_id = videos.id) AS last_day "
+               "  FROM videos WHERE account_id = ?1) "
+               "SELECT s.video_id, s.day, s.views, s.likes, s.comments, s.shares, s.taken_at, "
+               "v.create_time, v.last_day FROM v JOIN snapshots s ON s.video_id = v.id "
+               "AND s.day <= date(v.create_time, 'unixepoch', '+' || ?2 || ' days') "
+               "ORDER BY s.video_id, s.day");
+    q.bind(1, account_id);
+    q.bind(2, days);
+    std::vector<EarlySeries> out;
+    while (q.executeStep()) {
+        auto s = *read_snapshot(q, 0);
+        if (out.empty() || out.back().video_id != s.video_id) {
+            out.push_back({s.video_id, q.getColumn(7).getInt64(), q.getColumn(8).getString(), {}});
+        }
+        out.back().snapshots.push_back(std::move(s));
+    }
+    return out;
+}
+
 } // namespace looppost::store

@@ -239,3 +239,37 @@ TEST_CASE("stats --best-times groups the first 24 h by local hour and weekday an
     REQUIRE_MESSAGE(text.exit_code == 0, text.err);
     CHECK(text.out.find("too few") != std::string::npos);
 }
+
+TEST_CASE("stats --json shows the follower totals snapshot-stats took and their growth") {
+    harness::Sandbox sbx;
+    Home home(&sbx);
+    harness::set_app(home);
+    auto login = harness::qr_login(home, sbx, "alice");
+    REQUIRE_MESSAGE(login.exit_code == 0, login.err);
+    sbx.post("config", {{"access_token_ttl", 30 * 86400}});
+    // Three days, both clocks moved together: the sandbox's followers grow every day.
+    for (int day = 0; day < 3; ++day) {
+        if (day > 0)
+            sbx.post("clock/advance", {{"seconds", 86400}});
+        auto r = harness::later(home, fmt::format("+{}d", day), {"snapshot-stats"});
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    }
+    auto db = looppost::store::Db::open(home.path() / "data" / "looppost.db");
+    auto totals = db->account_series(db->accounts().at(0).id);
+    REQUIRE(totals.size() == 3);
+    REQUIRE(totals.front().followers);
+    REQUIRE(totals.back().followers);
+    CHECK(*totals.front().followers < *totals[1].followers);
+    CHECK(*totals[1].followers < *totals.back().followers);
+
+    auto r = harness::later(home, "+2d", {"stats", "--json"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    auto j = r.json();
+    REQUIRE(j["accounts"].size() == 1);
+    CHECK(j["accounts"][0]["name"] == "alice");
+    CHECK(j["accounts"][0]["totals"]["followers"] == *totals.back().followers);
+    CHECK(j["accounts"][0]["totals"]["likes"] == *totals.back().likes);
+    CHECK(j["accounts"][0]["followers_change"] ==
+          *totals.back().followers - *totals.front().followers);
+    CHECK(j["accounts"][0]["followers_change"] > 0);
+}

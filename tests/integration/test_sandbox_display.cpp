@@ -271,6 +271,42 @@ TEST_CASE("video counts grow day by day with the sandbox clock and never shrink"
     CHECK(query(sbx, token, ids, fields).body["data"]["videos"] == previous);
 }
 
+TEST_CASE("a user's follower and like counts grow each sandbox day and hold within one") {
+    harness::Sandbox sbx;
+    sbx.post("config", {{"access_token_ttl", 30 * k_day}, // the clock moves five days
+                        {"users", {{{"username", "alice"}}, {{"username", "bob"}}}}});
+    const auto counts = [&](const std::string& token) {
+        httplib::Client client("127.0.0.1", sbx.port());
+        client.set_read_timeout(30);
+        const auto res =
+            client.Get("/v2/user/info/?fields=follower_count,likes_count,following_count",
+                       {{"Authorization", "Bearer " + token}});
+        REQUIRE(res);
+        REQUIRE(res->status == 200);
+        return json::parse(res->body)["data"]["user"];
+    };
+    const std::string scopes = "user.info.basic,user.info.stats";
+    const std::string alice = token_for(sbx, "alice", scopes);
+    const std::string bob = token_for(sbx, "bob", scopes);
+    json previous = counts(alice);
+    CHECK(previous["follower_count"] >= 100);
+    CHECK(counts(bob) != previous); // a function of the user
+    for (int day = 1; day <= 5; ++day) {
+        CAPTURE(day);
+        sbx.post("clock/advance", {{"seconds", k_day / 2}});
+        CHECK(counts(alice) == previous); // half a day: not a whole day yet
+        sbx.post("clock/advance", {{"seconds", k_day / 2}});
+        const json current = counts(alice);
+        CHECK(current["follower_count"].get<std::int64_t>() >=
+              previous["follower_count"].get<std::int64_t>() + 5);
+        CHECK(current["likes_count"].get<std::int64_t>() >=
+              previous["likes_count"].get<std::int64_t>() + 50);
+        CHECK(current["following_count"] == previous["following_count"]);
+        previous = current;
+    }
+    CHECK(counts(alice) == previous); // the same time: the same numbers
+}
+
 TEST_CASE("video/query answers the user's own videos among at most 20 ids") {
     harness::Sandbox sbx;
     const std::int64_t now = sandbox_now(sbx);

@@ -151,6 +151,14 @@ TEST_CASE("stats: views at an age are the newest snapshot on or before that day"
     CHECK(stats::views_at_age({}, "2026-11-01", 1) == std::nullopt);
 }
 
+TEST_CASE("stats: a series cut short after the ages asks its newest day whether it is that old") {
+    std::vector<store::SnapshotRow> s = {snap("2026-11-01", 10), snap("2026-11-29", 300)};
+    CHECK(stats::views_at_age(s, "2026-11-01", 30, "2026-12-05") == 300); // seen since
+    CHECK(stats::views_at_age(s, "2026-11-01", 30, "2026-11-29") == std::nullopt);
+    CHECK(stats::views_at_age(s, "2026-11-01", 1, "2026-12-05") == 10);
+    CHECK(stats::views_at_age({}, "2026-11-01", 1, "2026-12-05") == std::nullopt);
+}
+
 TEST_CASE("stats: the median of an odd and an even count") {
     CHECK(stats::median({}) == std::nullopt);
     CHECK(stats::median({5, 1, 3}) == 3.0);

@@ -309,3 +309,58 @@ TEST_CASE("store: an account's video series comes by video then day, from a day 
     CHECK(f.db->account_video_series(f.alice, std::string("2026-11-02")).size() == 2);
     CHECK(f.db->account_video_series(f.bob).size() == 1);
 }
+
+TEST_CASE("store: a video's growth series starts early enough for its gains and deltas") {
+    Fresh f;
+    f.db->video_upsert(video(f.alice, "1", 100), 1);
+    auto blank = snap("1", "2026-11-03", 0);
+    blank.views = std::nullopt;
+    for (const auto& s :
+         {snap("1", "2026-11-01", 10), blank, snap("1", "2026-11-05", 50),
+          snap("1", "2026-11-20", 100), snap("1", "2026-11-25", 200), snap("1", "2026-11-26", 210)})
+        f.db->snapshot_upsert(s);
+    auto first_day = [&](const char* since) {
+        auto s = f.db->video_growth_series("1", std::string(since));
+        return s.empty() ? std::string() : s.front().day + " " + std::to_string(s.size());
+    };
+    CHECK(f.db->video_growth_series("1", std::nullopt).size() == 6);
+    // The week before the newest day: on or before 2026-11-19, so 2026-11-05.
+    CHECK(first_day("2026-11-26") == "2026-11-05 4");
+    // The gain of 2026-11-05 needs the newest with views before it (2026-11-03 has none).
+    CHECK(first_day("2026-11-04") == "2026-11-01 6");
+    // A window after the newest snapshot still holds it and what it grew from.
+    CHECK(first_day("2026-12-10") == "2026-11-05 4");
+    CHECK(f.db->video_growth_series("2", std::string("2026-11-01")).empty());
+
+    // A single snapshot without views, before the window: still the newest.
+    f.db->video_upsert(video(f.alice, "2", 100), 1);
+    auto lone = snap("2", "2026-11-01", 0);
+    lone.views = std::nullopt;
+    f.db->snapshot_upsert(lone);
+    CHECK(f.db->video_growth_series("2", std::string("2026-11-10")).size() == 1);
+}
+
+TEST_CASE("store: each video's early series ends days after its create day, with its newest day") {
+    Fresh f;
+    constexpr std::int64_t k_nov1_10h = 1'793'527'200; // 2026-11-01T10:00:00Z
+    f.db->video_upsert(video(f.alice, "1", k_nov1_10h), 1);
+    f.db->video_upsert(video(f.alice, "2", k_nov1_10h), 1);              // never snapshotted
+    f.db->video_upsert(video(f.alice, "3", k_nov1_10h - 90 * 86400), 1); // first seen late
+    f.db->video_upsert(video(f.bob, "4", k_nov1_10h), 1);                // someone else's
+    for (int d = 0; d < 50; ++d) {
+        auto day = fmt::format("2026-{:02}-{:02}", d < 30 ? 11 : 12, d < 30 ? d + 1 : d - 29);
+        f.db->snapshot_upsert(snap("1", day, 100 * d));
+        f.db->snapshot_upsert(snap("3", day, 7));
+        f.db->snapshot_upsert(snap("4", day, 1));
+    }
+    auto early = f.db->account_early_series(f.alice, 31);
+    REQUIRE(early.size() == 1);
+    CHECK(early[0].video_id == "1");
+    CHECK(early[0].create_time == k_nov1_10h);
+    CHECK(early[0].last_day == "2026-12-20");
+    REQUIRE(early[0].snapshots.size() == 32);
+    CHECK(early[0].snapshots.front().day == "2026-11-01");
+    CHECK(early[0].snapshots.back().day == "2026-12-02");
+    CHECK(early[0].snapshots.back().views == 3100);
+    CHECK(f.db->account_early_series(f.bob, 0).at(0).snapshots.size() == 1);
+}

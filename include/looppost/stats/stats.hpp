@@ -47,6 +47,11 @@ inline constexpr int k_ages[] = {1, 3, 7, 30};
 /// day, provided the video has been seen on or after it (it has reached that age).
 std::optional<std::int64_t> views_at_age(const std::vector<store::SnapshotRow>& series,
                                          std::string_view create_day, int age);
+/// The same for a series cut short after the ages that matter: `last_day` is the day of the
+/// video's newest snapshot, which says whether it has reached the age.
+std::optional<std::int64_t> views_at_age(const std::vector<store::SnapshotRow>& series,
+                                         std::string_view create_day, int age,
+                                         std::string_view last_day);
 
 /// The median (the mean of the middle two for an even count); nullopt for none.
 std::optional<double> median(std::vector<std::int64_t> values);

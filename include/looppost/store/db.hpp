@@ -308,6 +308,15 @@ struct VideoLatest {
     std::optional<SnapshotRow> week_before;
 };
 
+/// A video's first days: its snapshots up to some days after its create time, with the day of
+/// its newest snapshot however late (whether it reached an age is known without the rest).
+struct EarlySeries {
+    std::string video_id;
+    std::int64_t create_time = 0;
+    std::string last_day;
+    std::vector<SnapshotRow> snapshots; ///< in day order
+};
+
 class Db {
 public:
     /// Opens (creating when missing) the database at `file` and migrates it to the latest schema.
@@ -505,6 +514,15 @@ public:
     /// snapshot and the ones a day and a week before it; newest create_time first.
     std::vector<VideoLatest> videos_latest(std::int64_t account_id,
                                            std::optional<std::int64_t> since = {}) const;
+    /// A video's snapshots from `since_day` on and, before it, the ones its growth is measured
+    /// from: the newest with views before `since_day` (the first daily gain) and the newest on or
+    /// before the days a day and a week before its newest snapshot. Every one when unset.
+    std::vector<SnapshotRow> video_growth_series(std::string_view video_id,
+                                                 const std::optional<std::string>& since_day) const;
+    /// The account's videos by id, each with its snapshots of days up to `days` after the UTC
+    /// day of its create time (callers align on the local day: leave a day of slack); a video
+    /// without any is left out. One query, however long the history.
+    std::vector<EarlySeries> account_early_series(std::int64_t account_id, int days) const;
 
     // events: the append-only audit trail
     void event_add(std::string_view kind, std::string_view detail,
