@@ -109,6 +109,19 @@ struct World {
         return "http://127.0.0.1:" + std::to_string(sbx.port()) + "/media/";
     }
 
+    /// The bucket "photos" of `s3` (region eu-central-1, prefix lp/, path style) as the media
+    /// host, its public URL verified at the sandbox.
+    void use_s3_host(const harness::S3Server& s3, const std::string& key_id,
+                     const std::string& secret) const {
+        sbx.post("config", {{"verified_url_prefixes", json::array({s3.url() + "/photos/"})}});
+        auto set = run({"media", "set", "s3", "--endpoint", s3.url(), "--bucket", "photos",
+                        "--region", "eu-central-1", "--access-key-id", key_id,
+                        "--public-base-url", s3.url() + "/photos/", "--prefix", "lp/",
+                        "--path-style", "--secret-access-key-stdin"},
+                       secret);
+        REQUIRE_MESSAGE(set.exit_code == 0, set.err);
+    }
+
     void use_dir_host() const {
         auto r = run({"media", "set", "dir", "--path", www.path().string(), "--public-base-url",
                       media_base()});

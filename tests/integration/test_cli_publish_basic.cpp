@@ -170,13 +170,7 @@ TEST_CASE("a direct carousel goes through a real S3 server: signed, pulled, then
     const std::string secret = "s3cr3t/Key+ForThePublishTest0123456789abcd";
     harness::S3Server s3("photos", "eu-central-1", key_id, secret);
     World w;
-    w.sbx.post("config", {{"verified_url_prefixes", json::array({s3.url() + "/photos/"})}});
-    auto set = w.run({"media", "set", "s3", "--endpoint", s3.url(), "--bucket", "photos",
-                      "--region", "eu-central-1", "--access-key-id", key_id, "--public-base-url",
-                      s3.url() + "/photos/", "--prefix", "lp/", "--path-style",
-                      "--secret-access-key-stdin"},
-                     secret);
-    REQUIRE_MESSAGE(set.exit_code == 0, set.err);
+    w.use_s3_host(s3, key_id, secret);
     const json queued =
         w.enqueue({"--photo", w.in("b.jpg").string(), w.in("a.jpg").string(), "--mode", "direct",
                    "--privacy", "private", "--caption", "s3 #carousel", "--allow-comments"});

@@ -192,13 +192,7 @@ TEST_CASE("an unreachable S3 host: the local purge completes, the receipt names 
     const std::string secret = "s3cr3t/Key+ForThePurgeTest0123456789abcdef";
     harness::S3Server s3("photos", "eu-central-1", key_id, secret);
     World w;
-    w.sbx.post("config", {{"verified_url_prefixes", json::array({s3.url() + "/photos/"})}});
-    auto set = w.run({"media", "set", "s3", "--endpoint", s3.url(), "--bucket", "photos",
-                      "--region", "eu-central-1", "--access-key-id", key_id, "--public-base-url",
-                      s3.url() + "/photos/", "--prefix", "lp/", "--path-style",
-                      "--secret-access-key-stdin"},
-                     secret);
-    REQUIRE_MESSAGE(set.exit_code == 0, set.err);
+    w.use_s3_host(s3, key_id, secret);
     w.set("http_attempts", "1");
     carousel_in_flight(w, "alice", "hosted while unreachable words");
     auto plan = w.ok({"purge", "--account", "alice", "--dry-run", "--json"});
