@@ -230,7 +230,6 @@ void refresh_account(AuthEnv& env, const store::AccountRow& account) {
 RevokeResult revoke(AuthEnv& env, const store::AccountRow& account) {
     RevokeResult result;
     if (account.refresh_token.empty()) {
-        result.nothing_to_do = true;
         result.note = "no tokens were stored; nothing to revoke";
         return result;
     }
@@ -240,7 +239,6 @@ RevokeResult revoke(AuthEnv& env, const store::AccountRow& account) {
     } catch (const Error& e) {
         if (e.exit() != Exit::reauth_required)
             throw;
-        result.nothing_to_do = true;
         result.note = "TikTok no longer honoured the authorization; nothing left to revoke";
         return result;
     }

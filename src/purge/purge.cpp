@@ -140,10 +140,14 @@ std::int64_t local_copies_in(Env& env, const store::PurgeScope& scope) {
     return n;
 }
 
-void plan(Env& env, const store::PurgeScope& scope, const std::vector<Hosted>& hosted, Receipt& r) {
+/// The plan: the rows, `local_copies` files (none for a scope of hosted objects only) and hosted
+/// objects a purge of `scope` deletes.
+void plan(Env& env, const store::PurgeScope& scope, const std::vector<Hosted>& hosted,
+          std::optional<std::int64_t> local_copies, Receipt& r) {
     for (auto& c : env.db.purge_counts(scope))
         add(r, c.kind, c.count);
-    add(r, "local_copies", local_copies_in(env, scope));
+    if (local_copies)
+        add(r, "local_copies", *local_copies);
     add(r, "hosted_objects", static_cast<std::int64_t>(hosted.size()));
     for (const auto& h : hosted)
         r.hosted.push_back(h.key);
@@ -218,7 +222,7 @@ Receipt account(Env& env, const store::AccountRow& a, bool dry_run, bool revoke)
     if (dry_run) {
         if (revoke && !a.refresh_token.empty())
             add(r, "tiktok_grants", 1);
-        plan(env, scope, hosted, r);
+        plan(env, scope, hosted, local_copies_in(env, scope), r);
         return r;
     }
     refuse_if_publishing(env, a.id);
@@ -236,7 +240,7 @@ Receipt hosted_media(Env& env, bool dry_run) {
     for (auto& l : of_leftovers(env.db))
         objects.push_back(std::move(l));
     if (dry_run) {
-        plan(env, scope, objects, r);
+        plan(env, scope, objects, std::nullopt, r);
         return r;
     }
     auto stuck = delete_at_host(env, objects, r);
@@ -265,7 +269,7 @@ Receipt older_than(Env& env, std::chrono::seconds age, std::string label, bool d
                             .cutoff_day = schedule::format_utc(cutoff).substr(0, 10)};
     auto hosted = of_rows(env.db.hosted_copies(scope));
     if (dry_run) {
-        plan(env, scope, hosted, r);
+        plan(env, scope, hosted, local_copies_in(env, scope), r);
         return r;
     }
     auto stuck = delete_at_host(env, hosted, r);
@@ -283,11 +287,8 @@ Receipt everything(Env& env, const Files& files, const std::function<void()>& cl
     if (dry_run) {
         for (const auto& a : env.db.accounts())
             add(r, "tiktok_grants", a.refresh_token.empty() ? 0 : 1);
-        plan(env, scope, objects, r);
         // Every file in the media folder goes, not only the copies rows name.
-        for (auto& c : r.deleted)
-            if (c.kind == "local_copies")
-                c.count = files_under(files.media_dir);
+        plan(env, scope, objects, files_under(files.media_dir), r);
         add(r, "database", fs::exists(files.db) ? 1 : 0);
         if (files.key)
             add(r, "key_file", fs::exists(*files.key) ? 1 : 0);

@@ -112,15 +112,18 @@ std::vector<PurgeCount> each_table(SQLite::Database& db, const PurgeScope& s, bo
         const std::string& cond = condition(t, s.kind);
         if (cond == "0")
             continue;
-        SQLite::Statement count(db, fmt::format("SELECT count(*) FROM {} WHERE {}", t.table, cond));
-        bind_scope(count, s);
-        count.executeStep();
-        std::int64_t n = count.getColumn(0).getInt64();
-        count.reset();
-        if (remove && std::string_view(t.kind) != "tokens" && n > 0) {
-            SQLite::Statement del(db, fmt::format("DELETE FROM {} WHERE {}", t.table, cond));
-            bind_scope(del, s);
-            del.exec();
+        // "tokens" are counted only: they go with their account's row.
+        bool count_only = !remove || std::string_view(t.kind) == "tokens";
+        SQLite::Statement q(db, count_only
+                                    ? fmt::format("SELECT count(*) FROM {} WHERE {}", t.table, cond)
+                                    : fmt::format("DELETE FROM {} WHERE {}", t.table, cond));
+        bind_scope(q, s);
+        std::int64_t n = 0;
+        if (count_only) {
+            q.executeStep();
+            n = q.getColumn(0).getInt64();
+        } else {
+            n = q.exec(); // the rows of this table itself (cascades are counted by their own)
         }
         add(t.kind, n);
     }

@@ -117,7 +117,6 @@ struct LogoutResult {
 /// What became of asking TikTok to revoke a grant.
 struct RevokeResult {
     bool revoked = false;        ///< TikTok confirmed the revocation
-    bool nothing_to_do = false;  ///< no tokens, or TikTok no longer honoured them
     std::optional<Exit> failure; ///< TikTok did not confirm: unavailable or failed
     std::string note;            ///< why it was not revoked, when it was not
 };
